@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "rapport.accounts"
+    label = "accounts"
+    verbose_name = "Accounts and organisations"
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from . import models
+
+        auditlog.register(models.Organisation)
+        auditlog.register(models.OrgMembership)
+        auditlog.register(models.Invitation, exclude_fields=["token_hash"])
+        auditlog.register(models.ApiToken, exclude_fields=["token_hash", "last_used_at"])
