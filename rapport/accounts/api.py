@@ -1,7 +1,7 @@
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import EmailStr
 
 from . import services
@@ -76,4 +76,4 @@ def org_invitation_create(request, slug: str, payload: InvitationIn):
     invitation, _ = services.invitation_create(
         actor=request.user, org=org, email=payload.email, role=payload.role
     )
-    return 201, invitation
+    return Status(201, invitation)

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.http import Http404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from rapport.accounts.access import access_org, access_project
@@ -148,7 +148,7 @@ def project_create(request, payload: ProjectIn):
     project = services.project_create(
         actor=request.user, org=org, code=payload.code, name=payload.name, goals=payload.goals, **fields
     )
-    return 201, project
+    return Status(201, project)
 
 
 @router.get("/projects/{project_id}", response=ProjectOut)
@@ -168,7 +168,7 @@ def project_patch(request, project_id: int, payload: ProjectPatch):
 def project_delete(request, project_id: int, payload: ProjectDeleteIn):
     project = access_project(request.user, project_id, "own")
     services.project_delete(actor=request.user, project=project, confirm_code=payload.confirm_code)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/projects/{project_id}/members", response=list[MemberOut])
@@ -198,7 +198,7 @@ def project_member_remove(request, project_id: int, user_id: int):
     if user is None:
         raise Http404
     services.project_member_remove(actor=request.user, project=project, user=user)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/projects/{project_id}/history", response=list[HistoryOut], summary="Audit history")
