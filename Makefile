@@ -5,6 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
+# Parallel test processes for the database suites (pytest-xdist); the machine has 2 cores.
+TEST_WORKERS ?= 2
 
 .PHONY: install run test test-sqlite test-postgres test-browser system-deps bench lint format lock clean
 
@@ -35,10 +37,10 @@ system-deps:
 	@scripts/system-deps.sh
 
 test-sqlite: install
-	RAPPORT_ENV=test DATABASE_URL=sqlite:///:memory: $(BIN)/pytest -m "not browser" -q -p no:cacheprovider
+	RAPPORT_ENV=test DATABASE_URL=sqlite:///:memory: $(BIN)/pytest -m "not browser" -q -p no:cacheprovider -n $(TEST_WORKERS)
 
 test-postgres: install
-	RAPPORT_ENV=test scripts/with-postgres.sh $(BIN)/pytest -m "not browser" -q -p no:cacheprovider
+	RAPPORT_ENV=test scripts/with-postgres.sh $(BIN)/pytest -m "not browser" -q -p no:cacheprovider -n $(TEST_WORKERS)
 
 test-browser: install
 	RAPPORT_ENV=test DATABASE_URL=sqlite:///:memory: $(BIN)/pytest -m browser -q -p no:cacheprovider

@@ -96,6 +96,12 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "rapport.accounts",
     "rapport.projects",
+    "rapport.stakeholders",
+    "rapport.raci",
+    "rapport.status",
+    "rapport.comms",
+    "rapport.promises",
+    "rapport.estimates",
     "rapport.api",
     "rapport.demo",
     "rapport.ops",
@@ -183,6 +189,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+# Rapport's own assets (rapport/static/); apps' assets are found in each app.
+STATICFILES_DIRS = [BASE_DIR / "rapport" / "static"]
 STATIC_ROOT = VAR_DIR / "static"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -231,6 +239,9 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if PRODUCTION else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# Preloading is a per-domain commitment that is hard to undo, so it stays opt-in; until an operator
+# opts in, Django's reminder about it (security.W021) would fail `check --deploy --fail-level WARNING`.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -242,6 +253,17 @@ AUDITLOG_INCLUDE_ALL_MODELS = False
 AUDITLOG_DISABLE_REMOTE_ADDR = True
 
 PAGE_SIZE = env_int("PAGE_SIZE", 50)
+
+# Report delivery (rapport.comms): attempts before a delivery is marked failed, the first retry
+# delay (doubling each time), how long a worker may hold a delivery before another reclaims it,
+# and the weekly communications per person above which the plan warns "probably too much".
+RAPPORT_DELIVERY_MAX_ATTEMPTS = env_int("RAPPORT_DELIVERY_MAX_ATTEMPTS", 5)
+RAPPORT_DELIVERY_BACKOFF_SECONDS = env_int("RAPPORT_DELIVERY_BACKOFF_SECONDS", 60)
+RAPPORT_DELIVERY_LEASE_SECONDS = env_int("RAPPORT_DELIVERY_LEASE_SECONDS", 300)
+RAPPORT_COMMS_LOAD_THRESHOLD = env_int("RAPPORT_COMMS_LOAD_THRESHOLD", 5)
+
+# Largest spreadsheet (CSV/XLSX) an import accepts, in bytes; larger uploads are refused unread.
+RAPPORT_IMPORT_MAX_BYTES = env_int("RAPPORT_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 
 LOGGING = {
     "version": 1,

@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from rapport.api.api import api
 from rapport.api.views import api_not_found
@@ -6,9 +6,15 @@ from rapport.api.views import api_not_found
 urlpatterns = [
     path("api/v1/", api.urls),
     # Anything else under the API answers JSON, never an HTML error page.
-    path("api/<path:rest>", api_not_found),
+    re_path(r"^api(?:/(?P<rest>.*))?$", api_not_found),
     path("", include("rapport.accounts.urls")),
     path("", include("rapport.projects.urls")),
+    path("", include("rapport.stakeholders.urls")),
+    path("", include("rapport.status.urls")),
+    path("", include("rapport.comms.urls")),
+    path("", include("rapport.raci.urls")),
+    path("", include("rapport.promises.urls")),
+    path("", include("rapport.estimates.urls")),
 ]
 
 handler500 = "rapport.api.views.server_error"

@@ -147,5 +147,13 @@ def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(10_000)
+    broken_assets = []
+    page.on(
+        "response",
+        lambda r: broken_assets.append(f"{r.status} {r.url}")
+        if r.status >= 400 and "/static/" in r.url
+        else None,
+    )
     yield page
     context.close()
+    assert broken_assets == [], "pages referenced missing static files"

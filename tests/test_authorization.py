@@ -48,7 +48,26 @@ def fill(route: str, values: dict) -> str:
 
 
 @pytest.fixture
-def url_values(world):
+def object_ids(world):
+    """Objects of later features whose ids appear in URLs and API paths, made through services."""
+    from tests.stakeholders.factories import register_sample
+
+    ids = register_sample(world)
+    from tests.estimates.factories import estimates_sample
+
+    ids.update(estimates_sample(world))  # promises and estimates
+    from tests.comms.factories import comms_sample
+
+    ids.update(comms_sample(world))  # communication plan and honest status
+    from tests.raci.factories import raci_sample
+
+    ids.update(raci_sample(world))  # phases, RACI, imports and SIPOC
+    world.object_ids = ids  # call() fills API paths from these
+    return ids
+
+
+@pytest.fixture
+def url_values(world, object_ids):
     token, _ = accounts.api_token_create(actor=world.owner, name="t")
     invitation, raw = accounts.invitation_create(actor=world.owner, org=world.acme, email="new@acme.example")
     return {
@@ -60,6 +79,7 @@ def url_values(world):
         "token": raw,
         "uidb64": "MQ",
         "rest": "nothing-here",
+        **object_ids,
     }
 
 
@@ -108,6 +128,137 @@ WEB_NEEDS = {
     "project-member-role": ("project", "manage"),
     "project-member-remove": ("project", "manage"),
     "project-history": ("project", "view"),
+    # Customers: the organisation's register (members read, owners change) ...
+    "register-list": ("org", "member"),
+    "party-new": ("org", "owner"),
+    "party-detail": ("org", "member"),
+    "party-edit": ("org", "owner"),
+    "party-delete": ("org", "owner"),
+    "category-list": ("org", "member"),
+    "category-add": ("org", "owner"),
+    "category-edit": ("org", "owner"),
+    "category-delete": ("org", "owner"),
+    "register-export": ("org", "member"),
+    "register-import": ("org", "owner"),
+    "register-import-preview": ("org", "owner"),
+    # ... and a project's customers (viewers read, contributors add and edit, managers import).
+    "stakeholder-list": ("project", "view"),
+    "stakeholder-add": ("project", "contribute"),
+    "stakeholder-detail": ("project", "view"),
+    "stakeholder-edit": ("project", "contribute"),
+    "stakeholder-remove": ("project", "contribute"),
+    "criterion-add": ("project", "contribute"),
+    "criterion-edit": ("project", "contribute"),
+    "criterion-delete": ("project", "contribute"),
+    "category-consider": ("project", "contribute"),
+    "value-overview": ("project", "view"),
+    "stakeholder-pictures": ("project", "view"),
+    "power-interest-svg": ("project", "view"),
+    "engagement-svg": ("project", "view"),
+    "outcome-list": ("project", "view"),
+    "outcome-new": ("project", "contribute"),
+    "outcome-detail": ("project", "view"),
+    "outcome-edit": ("project", "contribute"),
+    "outcome-delete": ("project", "contribute"),
+    "position-set": ("project", "contribute"),
+    "measurement-add": ("project", "contribute"),
+    "conflict-add": ("project", "contribute"),
+    "conflict-resolve": ("project", "contribute"),
+    "stakeholder-export": ("project", "view"),
+    "stakeholder-import": ("project", "manage"),
+    "stakeholder-import-preview": ("project", "manage"),
+    # RACI and SIPOC: viewers read; contributors edit activities, cells and SIPOCs; managers import,
+    # add parties to the project and set the thresholds.
+    "raci-matrix": ("project", "view"),
+    "raci-cell": ("project", "contribute"),
+    "raci-findings": ("project", "view"),
+    "raci-export": ("project", "view"),
+    "raci-import": ("project", "manage"),
+    "raci-import-preview": ("project", "manage"),
+    "raci-settings": ("project", "manage"),
+    "raci-party-add": ("project", "manage"),
+    "raci-activities": ("project", "view"),
+    "raci-activity-new": ("project", "contribute"),
+    "raci-activity-edit": ("project", "contribute"),
+    "raci-activity-delete": ("project", "contribute"),
+    "raci-activity-move": ("project", "contribute"),
+    "raci-activity-letters": ("project", "contribute"),
+    "raci-phase-new": ("project", "contribute"),
+    "raci-phase-edit": ("project", "contribute"),
+    "raci-phase-delete": ("project", "contribute"),
+    "raci-phase-move": ("project", "contribute"),
+    "sipoc-list": ("project", "view"),
+    "sipoc-new": ("project", "contribute"),
+    "sipoc-detail": ("project", "view"),
+    "sipoc-edit": ("project", "contribute"),
+    "sipoc-delete": ("project", "contribute"),
+    "sipoc-links": ("project", "contribute"),
+    "sipoc-export": ("project", "view"),
+    "sipoc-print": ("project", "view"),
+    "sipoc-item-add": ("project", "contribute"),
+    "sipoc-item-remove": ("project", "contribute"),
+    "sipoc-item-move": ("project", "contribute"),
+    # Promises: viewers read; contributors record promises, deliveries and expectations.
+    "promise-list": ("project", "view"),
+    "promise-new": ("project", "contribute"),
+    "promise-detail": ("project", "view"),
+    "promise-deliver": ("project", "contribute"),
+    "promise-renegotiate": ("project", "contribute"),
+    "promise-break": ("project", "contribute"),
+    "expectation-list": ("project", "view"),
+    "expectation-new": ("project", "contribute"),
+    "expectation-edit": ("project", "contribute"),
+    "expectation-delete": ("project", "contribute"),
+    # Estimates: contributors estimate; managers set the target, simulate and restore.
+    "estimate-home": ("project", "view"),
+    "estimate-sheet": ("project", "contribute"),
+    "estimate-activity-add": ("project", "contribute"),
+    "estimate-activity": ("project", "contribute"),
+    "estimate-activity-delete": ("project", "contribute"),
+    "estimate-constraint": ("project", "manage"),
+    "estimate-run": ("project", "manage"),
+    "estimate-run-repeat": ("project", "manage"),
+    "estimate-versions": ("project", "view"),
+    "estimate-compare": ("project", "view"),
+    "estimate-restore": ("project", "manage"),
+    "estimate-pdf": ("project", "view"),
+    # Honest status: everyone on the project reads; managers write and publish, contributors keep risks.
+    "status-home": ("project", "view"),
+    "status-new": ("project", "manage"),
+    "health-settings": ("project", "manage"),
+    "status-detail": ("project", "view"),
+    "status-edit": ("project", "manage"),
+    "status-publish": ("project", "manage"),
+    "status-correct": ("project", "manage"),
+    "status-delete": ("project", "manage"),
+    "risk-list": ("project", "view"),
+    "risk-add": ("project", "contribute"),
+    "risk-edit": ("project", "contribute"),
+    "risk-close": ("project", "contribute"),
+    "org-board": ("org", "member"),
+    # Communication plan: everyone on the project reads and previews; managers plan and send.
+    "comms-plan": ("project", "view"),
+    "plan-row-new": ("project", "manage"),
+    "plan-row-edit": ("project", "manage"),
+    "plan-row-delete": ("project", "manage"),
+    "plan-row-send-now": ("project", "manage"),
+    "report-preview": ("project", "view"),
+    "report-preview-pdf": ("project", "view"),
+    "delivery-list": ("project", "view"),
+    "delivery-retry": ("project", "manage"),
+    "portal-link-revoke": ("project", "manage"),
+    "calendar-feed-new": ("project", "manage"),
+    "calendar-feed-revoke": ("project", "manage"),
+    "comms-load": ("org", "owner"),
+    "my-calendar": ("user", "signed-in"),
+    # Behind secrets, checked in tests/comms/test_portal.py and test_calendar.py: a link's party
+    # sees only what was sent to it, a revoked or made-up secret is 404.
+    "calendar-feed": ("public", None),
+    "portal-home": ("public", None),
+    "portal-unlock": ("public", None),
+    "portal-password": ("public", None),
+    "portal-report": ("public", None),
+    "portal-report-pdf": ("public", None),
 }
 
 
@@ -199,6 +350,111 @@ API_NEEDS = {
     ("put", "/api/v1/projects/{project_id}/members"): ("project", "manage"),
     ("delete", "/api/v1/projects/{project_id}/members/{user_id}"): ("project", "manage"),
     ("get", "/api/v1/projects/{project_id}/history"): ("project", "view"),
+    # Customers
+    ("get", "/api/v1/orgs/{slug}/categories"): ("org", "member"),
+    ("post", "/api/v1/orgs/{slug}/categories"): ("org", "owner"),
+    ("patch", "/api/v1/orgs/{slug}/categories/{category_id}"): ("org", "owner"),
+    ("delete", "/api/v1/orgs/{slug}/categories/{category_id}"): ("org", "owner"),
+    ("get", "/api/v1/orgs/{slug}/parties"): ("org", "member"),
+    ("post", "/api/v1/orgs/{slug}/parties"): ("org", "owner"),
+    ("get", "/api/v1/orgs/{slug}/parties/{party_id}"): ("org", "member"),
+    ("patch", "/api/v1/orgs/{slug}/parties/{party_id}"): ("org", "owner"),
+    ("delete", "/api/v1/orgs/{slug}/parties/{party_id}"): ("org", "owner"),
+    ("get", "/api/v1/orgs/{slug}/register-export"): ("org", "member"),
+    ("post", "/api/v1/orgs/{slug}/register-import"): ("org", "owner"),
+    ("get", "/api/v1/projects/{project_id}/register-export"): ("project", "view"),
+    ("post", "/api/v1/projects/{project_id}/register-import"): ("project", "manage"),
+    ("get", "/api/v1/projects/{project_id}/stakeholders"): ("project", "view"),
+    ("post", "/api/v1/projects/{project_id}/stakeholders"): ("project", "contribute"),
+    ("get", "/api/v1/projects/{project_id}/stakeholders/{stakeholder_id}"): ("project", "view"),
+    ("patch", "/api/v1/projects/{project_id}/stakeholders/{stakeholder_id}"): ("project", "contribute"),
+    ("delete", "/api/v1/projects/{project_id}/stakeholders/{stakeholder_id}"): ("project", "contribute"),
+    ("get", "/api/v1/projects/{project_id}/customer-findings"): ("project", "view"),
+    ("put", "/api/v1/projects/{project_id}/category-considerations/{category_id}"): ("project", "contribute"),
+    ("get", "/api/v1/projects/{project_id}/stakeholder-pictures"): ("project", "view"),
+    ("get", "/api/v1/projects/{project_id}/value-criteria"): ("project", "view"),
+    ("post", "/api/v1/projects/{project_id}/stakeholders/{stakeholder_id}/value-criteria"): ("project", "contribute"),
+    ("patch", "/api/v1/projects/{project_id}/value-criteria/{criterion_id}"): ("project", "contribute"),
+    ("delete", "/api/v1/projects/{project_id}/value-criteria/{criterion_id}"): ("project", "contribute"),
+    ("get", "/api/v1/projects/{project_id}/outcomes"): ("project", "view"),
+    ("post", "/api/v1/projects/{project_id}/outcomes"): ("project", "contribute"),
+    ("get", "/api/v1/projects/{project_id}/outcomes/{outcome_id}"): ("project", "view"),
+    ("patch", "/api/v1/projects/{project_id}/outcomes/{outcome_id}"): ("project", "contribute"),
+    ("delete", "/api/v1/projects/{project_id}/outcomes/{outcome_id}"): ("project", "contribute"),
+    ("put", "/api/v1/projects/{project_id}/outcomes/{outcome_id}/positions/{stakeholder_id}"): ("project", "contribute"),
+    ("post", "/api/v1/projects/{project_id}/outcomes/{outcome_id}/measurements"): ("project", "contribute"),
+    ("get", "/api/v1/projects/{project_id}/outcome-conflicts"): ("project", "view"),
+    ("put", "/api/v1/projects/{project_id}/outcomes/{outcome_id}/conflicts/{other_outcome_id}"): ("project", "contribute"),
+    ("patch", "/api/v1/projects/{project_id}/outcome-conflicts/{conflict_id}"): ("project", "contribute"),
+    # RACI and SIPOC
+    ("get", "/api/v1/projects/{project_id}/phases"): ("project", "view"),
+    ("post", "/api/v1/projects/{project_id}/phases"): ("project", "contribute"),
+    ("patch", "/api/v1/projects/{project_id}/phases/{phase_id}"): ("project", "contribute"),
+    ("delete", "/api/v1/projects/{project_id}/phases/{phase_id}"): ("project", "contribute"),
+    ("get", "/api/v1/projects/{project_id}/activities"): ("project", "view"),
+    ("post", "/api/v1/projects/{project_id}/activities"): ("project", "contribute"),
+    ("get", "/api/v1/projects/{project_id}/activities/{activity_id}"): ("project", "view"),
+    ("patch", "/api/v1/projects/{project_id}/activities/{activity_id}"): ("project", "contribute"),
+    ("delete", "/api/v1/projects/{project_id}/activities/{activity_id}"): ("project", "contribute"),
+    ("get", "/api/v1/projects/{project_id}/raci"): ("project", "view"),
+    ("put", "/api/v1/projects/{project_id}/raci/cells"): ("project", "contribute"),
+    ("get", "/api/v1/projects/{project_id}/raci/findings"): ("project", "view"),
+    ("get", "/api/v1/projects/{project_id}/raci/settings"): ("project", "view"),
+    ("put", "/api/v1/projects/{project_id}/raci/settings"): ("project", "manage"),
+    ("get", "/api/v1/projects/{project_id}/raci/export"): ("project", "view"),
+    ("post", "/api/v1/projects/{project_id}/raci/import"): ("project", "manage"),
+    ("get", "/api/v1/projects/{project_id}/sipocs"): ("project", "view"),
+    ("post", "/api/v1/projects/{project_id}/sipocs"): ("project", "contribute"),
+    ("get", "/api/v1/projects/{project_id}/sipocs/{process_id}"): ("project", "view"),
+    ("patch", "/api/v1/projects/{project_id}/sipocs/{process_id}"): ("project", "contribute"),
+    ("put", "/api/v1/projects/{project_id}/sipocs/{process_id}/content"): ("project", "contribute"),
+    ("delete", "/api/v1/projects/{project_id}/sipocs/{process_id}"): ("project", "contribute"),
+    ("get", "/api/v1/projects/{project_id}/sipocs/{process_id}/export"): ("project", "view"),
+    # Promises
+    ("get", "/api/v1/projects/{project_id}/commitments"): ("project", "view"),
+    ("post", "/api/v1/projects/{project_id}/commitments"): ("project", "contribute"),
+    ("get", "/api/v1/projects/{project_id}/commitments/{commitment_id}"): ("project", "view"),
+    ("post", "/api/v1/projects/{project_id}/commitments/{commitment_id}/delivery"): ("project", "contribute"),
+    ("post", "/api/v1/projects/{project_id}/commitments/{commitment_id}/renegotiations"): ("project", "contribute"),
+    ("post", "/api/v1/projects/{project_id}/commitments/{commitment_id}/breach"): ("project", "contribute"),
+    ("get", "/api/v1/projects/{project_id}/commitment-figures"): ("project", "view"),
+    ("get", "/api/v1/projects/{project_id}/expectations"): ("project", "view"),
+    ("post", "/api/v1/projects/{project_id}/expectations"): ("project", "contribute"),
+    ("patch", "/api/v1/projects/{project_id}/expectations/{expectation_id}"): ("project", "contribute"),
+    ("delete", "/api/v1/projects/{project_id}/expectations/{expectation_id}"): ("project", "contribute"),
+    # Estimates
+    ("get", "/api/v1/projects/{project_id}/estimates"): ("project", "view"),
+    ("put", "/api/v1/projects/{project_id}/activities/{activity_id}/estimate"): ("project", "contribute"),
+    ("delete", "/api/v1/projects/{project_id}/activities/{activity_id}/estimate"): ("project", "contribute"),
+    ("put", "/api/v1/projects/{project_id}/activities/{activity_id}/predecessors"): ("project", "contribute"),
+    ("put", "/api/v1/projects/{project_id}/estimate-target"): ("project", "manage"),
+    ("delete", "/api/v1/projects/{project_id}/estimate-target"): ("project", "manage"),
+    ("get", "/api/v1/projects/{project_id}/estimate-versions"): ("project", "view"),
+    ("get", "/api/v1/projects/{project_id}/estimate-versions/{version_number}"): ("project", "view"),
+    ("get", "/api/v1/projects/{project_id}/estimate-versions/{version_number}/compare"): ("project", "view"),
+    ("post", "/api/v1/projects/{project_id}/estimate-versions/{version_number}/restore"): ("project", "manage"),
+    ("post", "/api/v1/projects/{project_id}/simulations"): ("project", "manage"),
+    ("get", "/api/v1/projects/{project_id}/simulations/latest"): ("project", "view"),
+    # Honest status
+    ("get", "/api/v1/projects/{project_id}/health"): ("project", "view"),
+    ("get", "/api/v1/projects/{project_id}/status-updates"): ("project", "view"),
+    ("post", "/api/v1/projects/{project_id}/status-updates"): ("project", "manage"),
+    ("get", "/api/v1/projects/{project_id}/status-updates/{status_update_id}"): ("project", "view"),
+    ("post", "/api/v1/projects/{project_id}/status-updates/{status_update_id}/publish"): ("project", "manage"),
+    ("post", "/api/v1/projects/{project_id}/status-updates/{status_update_id}/corrections"): ("project", "manage"),
+    ("get", "/api/v1/projects/{project_id}/risks"): ("project", "view"),
+    ("post", "/api/v1/projects/{project_id}/risks"): ("project", "contribute"),
+    ("post", "/api/v1/projects/{project_id}/risks/{risk_id}/close"): ("project", "contribute"),
+    ("get", "/api/v1/orgs/{slug}/board"): ("org", "member"),
+    # Communication plan
+    ("get", "/api/v1/projects/{project_id}/comms/plan"): ("project", "view"),
+    ("post", "/api/v1/projects/{project_id}/comms/plan"): ("project", "manage"),
+    ("patch", "/api/v1/projects/{project_id}/comms/plan/{plan_row_id}"): ("project", "manage"),
+    ("delete", "/api/v1/projects/{project_id}/comms/plan/{plan_row_id}"): ("project", "manage"),
+    ("post", "/api/v1/projects/{project_id}/comms/plan/{plan_row_id}/send-now"): ("project", "manage"),
+    ("get", "/api/v1/projects/{project_id}/comms/deliveries"): ("project", "view"),
+    ("get", "/api/v1/projects/{project_id}/comms/due"): ("project", "view"),
+    ("get", "/api/v1/orgs/{slug}/comms/load"): ("org", "owner"),
 }
 
 API_BODIES = {
@@ -207,6 +463,58 @@ API_BODIES = {
     ("patch", "/api/v1/projects/{project_id}"): {"name": "Renamed"},
     ("delete", "/api/v1/projects/{project_id}"): {"confirm_code": "ALPHA"},
     ("put", "/api/v1/projects/{project_id}/members"): {"email": "carl.contrib@acme.example", "role": "viewer"},
+    # Customers (path ids from tests/stakeholders/factories.py; imports send a one-row CSV).
+    ("post", "/api/v1/orgs/{slug}/categories"): {"name": "Pensioners", "hint": "Former staff?"},
+    ("patch", "/api/v1/orgs/{slug}/categories/{category_id}"): {"hint": "Staff representatives"},
+    ("post", "/api/v1/orgs/{slug}/parties"): {"name": "Dana Director", "title": "COO"},
+    ("patch", "/api/v1/orgs/{slug}/parties/{party_id}"): {"department": "Sales"},
+    ("post", "/api/v1/orgs/{slug}/register-import"): {"filename": "r.csv", "content_base64": "TmFtZQpOZXcgUGVyc29uCg=="},
+    ("post", "/api/v1/projects/{project_id}/register-import"): {"filename": "r.csv", "content_base64": "TmFtZQpOZXcgUGVyc29uCg=="},
+    ("post", "/api/v1/projects/{project_id}/stakeholders"): {"party": {"name": "Eve End-user"}, "roles": ["end_user"], "power": 2, "interest": 4},
+    ("patch", "/api/v1/projects/{project_id}/stakeholders/{stakeholder_id}"): {"attitude": "sceptic", "nervous": True},
+    ("put", "/api/v1/projects/{project_id}/category-considerations/{category_id}"): {"not_applicable": True, "reason": "No staff affected"},
+    ("post", "/api/v1/projects/{project_id}/stakeholders/{stakeholder_id}/value-criteria"): {"text": "Fast answers", "weight": 2},
+    ("patch", "/api/v1/projects/{project_id}/value-criteria/{criterion_id}"): {"weight": 5},
+    ("post", "/api/v1/projects/{project_id}/outcomes"): {"title": "Fewer calls", "metric": "Calls a week", "baseline": 100, "target": 60},
+    ("patch", "/api/v1/projects/{project_id}/outcomes/{outcome_id}"): {"is_csf": True},
+    ("put", "/api/v1/projects/{project_id}/outcomes/{outcome_id}/positions/{stakeholder_id}"): {"status": "agreed"},
+    ("post", "/api/v1/projects/{project_id}/outcomes/{outcome_id}/measurements"): {"measured_on": "2025-01-01", "value": 3},
+    ("put", "/api/v1/projects/{project_id}/outcomes/{outcome_id}/conflicts/{other_outcome_id}"): {"description": "Both need the same budget"},
+    ("patch", "/api/v1/projects/{project_id}/outcome-conflicts/{conflict_id}"): {"resolution": "Phased investment"},
+    # RACI and SIPOC (path ids from tests/raci/factories.py; the import previews a one-row grid).
+    ("post", "/api/v1/projects/{project_id}/phases"): {"name": "Operate"},
+    ("patch", "/api/v1/projects/{project_id}/phases/{phase_id}"): {"name": "Design and plan"},
+    ("post", "/api/v1/projects/{project_id}/activities"): {"name": "Write the manual", "kind": "deliverable"},
+    ("patch", "/api/v1/projects/{project_id}/activities/{activity_id}"): {"status": "in_progress"},
+    ("put", "/api/v1/projects/{project_id}/raci/cells"): {"cells": []},
+    ("put", "/api/v1/projects/{project_id}/raci/settings"): {"max_consulted": 4},
+    ("post", "/api/v1/projects/{project_id}/raci/import"): {"filename": "raci.csv", "content_base64": "QWN0aXZpdHksQW5uIExlZQpHby1saXZlIGRlY2lzaW9uLEEK"},
+    ("post", "/api/v1/projects/{project_id}/sipocs"): {"name": "Support a customer"},
+    ("patch", "/api/v1/projects/{project_id}/sipocs/{process_id}"): {"description": "From call to answer"},
+    ("put", "/api/v1/projects/{project_id}/sipocs/{process_id}/content"): {"steps": ["Receive", "Sort", "Answer", "Close"]},
+    # Promises and estimates (path ids from tests/estimates/factories.py).
+    ("post", "/api/v1/projects/{project_id}/commitments"): {"party": "Penny Promisee", "what": "Send the plan", "promised_date": "2030-01-31"},
+    ("post", "/api/v1/projects/{project_id}/commitments/{commitment_id}/delivery"): {"delivered_on": "2020-01-20", "delivered_scope": "as"},
+    ("post", "/api/v1/projects/{project_id}/commitments/{commitment_id}/renegotiations"): {"new_date": "2031-01-31", "reason": "Vendor late"},
+    ("post", "/api/v1/projects/{project_id}/commitments/{commitment_id}/breach"): {"reason": "Cancelled"},
+    ("post", "/api/v1/projects/{project_id}/expectations"): {"party": "Penny Promisee", "kind": "quality", "words": "Fast screens"},
+    ("patch", "/api/v1/projects/{project_id}/expectations/{expectation_id}"): {"words": "Faster screens"},
+    ("put", "/api/v1/projects/{project_id}/activities/{activity_id}/estimate"): {"duration": [1, 2, 3], "cost": [10, 20, 30], "reason": "Re-estimated"},
+    ("delete", "/api/v1/projects/{project_id}/activities/{activity_id}/estimate"): {"reason": "Out of scope"},
+    ("put", "/api/v1/projects/{project_id}/activities/{activity_id}/predecessors"): {"predecessors": [], "reason": "Starts at once"},
+    ("put", "/api/v1/projects/{project_id}/estimate-target"): {"budget": 1000, "reason": "New ask"},
+    ("delete", "/api/v1/projects/{project_id}/estimate-target"): {"reason": "Withdrawn"},
+    ("post", "/api/v1/projects/{project_id}/estimate-versions/{version_number}/restore"): {"reason": "Back to the start"},
+    ("post", "/api/v1/projects/{project_id}/simulations"): {"iterations": 200, "seed": 1},
+    # Communication plan and honest status (path ids from tests/comms/factories.py)
+    ("post", "/api/v1/projects/{project_id}/status-updates"): {
+        "period_start": "2025-03-17", "period_end": "2025-03-23", "overall": "red", "summary": "Late",
+        "not_going_well": "Hosting", "publish": True,
+    },
+    ("post", "/api/v1/projects/{project_id}/status-updates/{status_update_id}/corrections"): {"reason": "Typo", "overall": "red"},
+    ("post", "/api/v1/projects/{project_id}/risks"): {"title": "Key person leaves", "probability": "low", "impact": "high"},
+    ("post", "/api/v1/projects/{project_id}/comms/plan"): {"audience_party_ids": [], "audience_category_id": None, "rrule": "FREQ=WEEKLY;BYDAY=FR", "start_date": "2025-01-03", "comm_type": "meeting", "channel": "meeting", "purpose": "Friday review"},
+    ("patch", "/api/v1/projects/{project_id}/comms/plan/{plan_row_id}"): {"purpose": "Keep Bea informed"},
 }
 
 
@@ -222,18 +530,26 @@ def test_every_api_operation_has_a_declared_need():
 
 
 @pytest.fixture
-def tokens(world):
+def tokens(world, object_ids):
     return {
         persona: accounts.api_token_create(actor=getattr(world, persona), name="authz")[1]
         for persona in (*ACME_PERSONAS, "outsider")
     }
 
 
+class _PathIds(dict):
+    def __missing__(self, key):  # an id no fixture made (e.g. without a token): any number
+        return 0
+
+
 def call(client, method, path, world, token=None, globex=False):
-    url = path.format(
-        slug="globex" if globex else "acme",
-        project_id=(world.omega if globex else world.alpha).pk,
-        user_id=(world.outsider if globex else world.contributor).pk,
+    url = path.format_map(
+        _PathIds(
+            getattr(world, "object_ids", {}),
+            slug="globex" if globex else "acme",
+            project_id=(world.omega if globex else world.alpha).pk,
+            user_id=(world.outsider if globex else world.contributor).pk,
+        )
     )
     body = API_BODIES.get((method, path))
     if body and globex and "org" in body:

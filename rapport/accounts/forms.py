@@ -6,9 +6,18 @@ from .models import OrgRole
 
 
 class SignInForm(AuthenticationForm):
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "That e-mail address and password do not match. Passwords are case-sensitive.",
+    }
     username = forms.EmailField(
         label="E-mail", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
     )
+
+    def clean_username(self):
+        # Addresses are stored in lower case; lowering here also makes django-axes count
+        # "Max@x" and "max@x" as the same person, so a lockout cannot be dodged by case.
+        return self.cleaned_data["username"].lower()
 
 
 class OrganisationForm(forms.Form):

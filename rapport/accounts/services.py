@@ -43,6 +43,8 @@ def user_create(
 def org_create(*, actor, slug: str, name: str) -> Organisation:
     """Create an organisation; its creator (if any) becomes its first owner."""
     org = Organisation(slug=(slug or "").strip().lower(), name=(name or "").strip())
+    if Organisation.objects.filter(slug=org.slug).exists():
+        raise field_error("slug", f"The short name {org.slug} is taken; choose another.")
     with acting_as(actor):
         validated_save(org)
         if actor is not None:
@@ -52,6 +54,12 @@ def org_create(*, actor, slug: str, name: str) -> Organisation:
 
 def _owner_count(org) -> int:
     return org.memberships.filter(role=OrgRole.OWNER).count()
+
+
+def _lock_members(org) -> None:
+    """Serialise changes to an organisation's members, so that two owners stepping down at
+    the same moment (on two app servers) cannot leave it with none."""
+    Organisation.objects.select_for_update().filter(pk=org.pk).first()
 
 
 @transaction.atomic
@@ -68,6 +76,7 @@ def org_member_add(*, actor, org: Organisation, user, role: str = OrgRole.MEMBER
 def org_member_set_role(*, actor, org: Organisation, user, role: str) -> OrgMembership:
     if role not in OrgRole.values:
         raise field_error("role", f"Role must be one of {', '.join(OrgRole.values)}.")
+    _lock_members(org)
     membership = org.memberships.select_for_update().filter(user=user).first()
     if membership is None:
         raise field_error("user", f"{user.email} is not a member of {org.name}.")
@@ -84,6 +93,7 @@ def org_member_remove(*, actor, org: Organisation, user) -> None:
     """Remove a member and their roles on the organisation's projects."""
     from rapport.projects.models import ProjectMembership
 
+    _lock_members(org)
     membership = org.memberships.filter(user=user).first()
     if membership is None:
         raise field_error("user", f"{user.email} is not a member of {org.name}.")

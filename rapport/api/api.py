@@ -2,7 +2,7 @@
 
 import logging
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -79,6 +79,11 @@ def on_unauthenticated(request, exc):
     return _error(request, 401, "Authentication required: send `Authorization: Bearer <token>`.")
 
 
+@api.exception_handler(RequestDataTooBig)
+def on_too_big(request, exc):
+    return _error(request, 413, "The request body is too large; send less at once.")
+
+
 @api.exception_handler(HttpError)
 def on_http_error(request, exc):
     return _error(request, exc.status_code, str(exc))
@@ -93,6 +98,18 @@ def on_crash(request, exc):
 # Routers register their operations on import.
 from rapport.accounts.api import router as accounts_router  # noqa: E402
 from rapport.projects.api import router as projects_router  # noqa: E402
+from rapport.stakeholders.api import router as stakeholders_router  # noqa: E402
+from rapport.raci.api import router as raci_router  # noqa: E402
+from rapport.promises.api import router as promises_router  # noqa: E402
+from rapport.estimates.api import router as estimates_router  # noqa: E402
+from rapport.status.api import router as status_router  # noqa: E402
+from rapport.comms.api import router as comms_router  # noqa: E402
 
 api.add_router("/", accounts_router)
 api.add_router("/", projects_router)
+api.add_router("/", stakeholders_router)
+api.add_router("/", raci_router)
+api.add_router("/", promises_router)
+api.add_router("/", estimates_router)
+api.add_router("/", status_router)
+api.add_router("/", comms_router)

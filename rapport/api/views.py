@@ -9,8 +9,10 @@ logger = logging.getLogger(__name__)
 
 
 @public_view
-def api_not_found(request, rest):
-    return JsonResponse({"message": f"No API operation at /api/{rest}. See /api/v1/docs."}, status=404)
+def api_not_found(request, rest=None):
+    return JsonResponse(
+        {"message": f"No API operation at {request.path}. See /api/v1/docs."}, status=404
+    )
 
 
 def server_error(request, *args, **kwargs):

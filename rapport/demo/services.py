@@ -82,6 +82,22 @@ def _foundation(ws: DemoWorkspace) -> None:
 # Later features append their steps here, in story order.
 DEMO_STEPS = [_foundation]
 
+from rapport.stakeholders.demo import customers_step  # noqa: E402  (issue 3: the register)
+
+DEMO_STEPS.append(customers_step)
+
+from rapport.raci.demo import raci_step  # noqa: E402  (issue 4: plan, RACI and SIPOC)
+
+DEMO_STEPS.append(raci_step)
+
+from rapport.estimates.demo import promises_and_estimates_step  # noqa: E402  (issue 5)
+
+DEMO_STEPS.append(promises_and_estimates_step)
+
+from rapport.comms.demo import communication_step  # noqa: E402  (issue 6: plan and honest status)
+
+DEMO_STEPS.append(communication_step)
+
 
 @transaction.atomic
 def demo_load() -> DemoWorkspace:

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 
 from auditlog.context import set_actor
 from auditlog.models import LogEntry
+from django.core.exceptions import FieldDoesNotExist
 
 
 @contextmanager
@@ -37,11 +38,23 @@ def history_for_org(org_id: int):
     )
 
 
+def _is_reverse_relation(model, name: str) -> bool:
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return False  # a field since removed: keep its recorded change
+    return field.auto_created and not field.concrete
+
+
 def describe_entry(entry: LogEntry) -> dict:
     """One history row for pages and the API: who, when, what, and each field's before/after."""
     changes = []
+    model = entry.content_type.model_class() if entry.content_type_id else None
     for field, values in (entry.changes_dict or {}).items():
-        before, after = (list(values) + [None, None])[:2]
+        if model is not None and _is_reverse_relation(model, field):
+            continue  # auditlog notes related managers on creation; those rows have their own entries
+        # auditlog stores an empty value as the text "None": show it as empty (null in the API).
+        before, after = [None if v in (None, "None") else v for v in (list(values) + [None, None])[:2]]
         changes.append({"field": field.replace("_", " "), "before": before, "after": after})
     return {
         "at": entry.timestamp,

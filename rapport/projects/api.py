@@ -35,6 +35,11 @@ class ProjectOut(Schema):
     def resolve_goals(project):
         return [g.text for g in project.goals.all()]
 
+    @staticmethod
+    def resolve_budget(project):
+        # As stored (two decimals), also right after a write that sent 12.5.
+        return None if project.budget is None else Decimal(project.budget).quantize(Decimal("0.01"))
+
 
 class ProjectFields(Schema):
     description: str = ""

@@ -25,8 +25,8 @@ class ProjectForm(forms.ModelForm):
             "time_zone",
         ]
         widgets = {
-            "start_date": forms.DateInput(attrs={"type": "date"}),
-            "target_date": forms.DateInput(attrs={"type": "date"}),
+            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "target_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "description": forms.Textarea(attrs={"rows": 3}),
             "business_case": forms.Textarea(attrs={"rows": 3}),
         }
@@ -39,6 +39,10 @@ class ProjectForm(forms.ModelForm):
             self.fields["goals"].initial = "\n".join(g.text for g in self.instance.goals.all())
         else:
             del self.fields["state"]
+
+    def clean_code(self):
+        # The service stores codes in capitals; accept "crm" here as the API does.
+        return self.cleaned_data["code"].strip().upper()
 
     def validate_unique(self):
         # The organisation is not a form field; the service checks the code is unique in it.

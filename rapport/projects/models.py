@@ -8,7 +8,7 @@ from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
 
-from rapport.accounts.models import Organisation
+from rapport.accounts.models import Organisation, OrgMembership
 
 code_validator = RegexValidator(
     r"^[A-Z][A-Z0-9-]{0,15}$",
@@ -52,10 +52,12 @@ class ProjectQuerySet(models.QuerySet):
         are a member of. Access rules themselves live in rapport.accounts.access."""
         if not user.is_authenticated:
             return self.none()
+        # Subqueries, not joins: a join on memberships here would be reused by a later
+        # Count("memberships") and count only the viewer's own membership.
         return self.filter(
-            models.Q(org__memberships__user=user, org__memberships__role="owner")
-            | models.Q(memberships__user=user)
-        ).distinct()
+            models.Q(org__in=OrgMembership.objects.filter(user=user, role="owner").values("org"))
+            | models.Q(pk__in=ProjectMembership.objects.filter(user=user).values("project"))
+        )
 
 
 class Project(models.Model):

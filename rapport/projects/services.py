@@ -7,7 +7,7 @@ from rapport.lib.audit import acting_as
 from rapport.lib.validation import field_error, validated_save
 
 from . import rules
-from .models import Goal, Project, ProjectMembership, ProjectRole
+from .models import Goal, Project, ProjectMembership, ProjectRole, ProjectState
 
 # Fields a project form or API call may change (code and organisation are fixed at creation).
 EDITABLE_FIELDS = (
@@ -50,11 +50,13 @@ def project_update(*, actor, project: Project, goals: list[str] | None = None, *
         raise ValidationError(f"Unknown project fields: {', '.join(sorted(unknown))}")
     project = Project.objects.select_for_update().get(pk=project.pk)
     new_state = fields.get("state", project.state)
+    if new_state not in ProjectState.values:
+        raise field_error("state", f"State must be one of {', '.join(ProjectState.values)}.")
     if new_state != project.state and not rules.state_change_allowed(project.state, new_state):
         raise field_error(
             "state",
             f"A {project.get_state_display().lower()} project cannot become "
-            f"{dict(Project._meta.get_field('state').choices).get(new_state, new_state).lower()}; "
+            f"{ProjectState(new_state).label.lower()}; "
             f"allowed next: {', '.join(rules.next_states(project.state)) or 'none'}.",
         )
     for name, value in fields.items():

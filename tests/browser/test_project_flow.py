@@ -47,7 +47,7 @@ def test_sign_in_rejects_a_wrong_password_with_a_message(world, live_server, pag
     page.get_by_label("E-mail").fill(world.manager.email)
     page.get_by_label("Password").fill("wrong password")
     page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("alert")).to_contain_text("correct")
+    expect(page.get_by_role("alert")).to_contain_text("do not match")
 
 
 @pytest.mark.parametrize("path", ["/accounts/login/"])
@@ -69,3 +69,19 @@ def test_project_pages_have_no_serious_accessibility_issues(world, sign_in, live
     ]:
         page.goto(live_server.url + path)
         assert serious_accessibility_violations(page) == [], path
+
+
+def test_editing_a_project_keeps_the_fields_not_touched(world, sign_in, live_server):
+    from rapport.projects import services
+    from rapport.projects.models import Project
+
+    services.project_update(
+        actor=world.manager, project=world.alpha, start_date="2026-01-05", target_date="2026-12-18"
+    )
+    page = sign_in(world.manager)
+    page.goto(live_server.url + "/o/acme/p/ALPHA/edit/")
+    page.get_by_label("Name").fill("Alpha rollout, phase 1")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Alpha rollout, phase 1")
+    alpha = Project.objects.get(pk=world.alpha.pk)
+    assert (str(alpha.start_date), str(alpha.target_date)) == ("2026-01-05", "2026-12-18")

@@ -1,0 +1,454 @@
+"""Scheduled delivery, exactly once per (plan row, occurrence, recipient).
+
+Two steps, both safe to run in any number of processes at once:
+
+1. **Schedule** (:func:`comms_schedule`): for each active row, ``rules.catch_up`` splits the
+   occurrences since the row's ``last_run`` into due and skipped; one :class:`Delivery` per due
+   occurrence and recipient is inserted with the occurrence key as a *unique* column
+   (``bulk_create(ignore_conflicts=True)``), so two schedulers racing insert it once. The row is
+   locked while it is scheduled (``SELECT … FOR UPDATE SKIP LOCKED`` on PostgreSQL; SQLite
+   serialises writers with ``BEGIN IMMEDIATE``) and its ``last_run`` moves forward in the same
+   transaction.
+
+2. **Deliver** (:func:`deliveries_process`): a worker *claims* one ready delivery in a short
+   transaction (row lock with SKIP LOCKED, so two workers never claim the same row), giving it a
+   lease: state ``rendering``, ``leased_by`` and ``lease_until``. It renders outside any
+   transaction, then moves ``rendering → sending`` with a conditional UPDATE that only succeeds if
+   it still holds the lease, sends over SMTP with a Message-ID derived from the key, and marks
+   ``sent`` the same way. On an SMTP error the delivery goes back to ``pending`` with
+   ``next_attempt_at`` pushed back exponentially (``RAPPORT_DELIVERY_BACKOFF_SECONDS`` × 2ⁿ),
+   and after ``RAPPORT_DELIVERY_MAX_ATTEMPTS`` attempts it is ``failed`` with the last error,
+   shown on the PM's plan page.
+
+   A worker killed mid-way leaves its delivery in ``rendering`` or ``sending``; once the lease
+   expires (``RAPPORT_DELIVERY_LEASE_SECONDS``) any worker reclaims it.
+
+**The one window that cannot be closed.** SMTP has no two-phase commit: if a worker dies *after*
+the server accepted the message (250 after DATA) and *before* the row is marked ``sent``, the
+database cannot know the mail went out, and the reclaimed delivery is sent again. It is narrowed
+three ways: the ``sent`` mark is one small UPDATE immediately after the 250; a delivery reclaimed
+from ``sending`` (as opposed to ``rendering``) is flagged ``maybe_duplicate`` for the PM to see;
+and the retry carries the *same* Message-ID, so mail stores and clients that de-duplicate on it
+show one message. Dying before the 250 (while rendering, or during the SMTP conversation) loses
+nothing and duplicates nothing. A worker that is merely slow beyond its lease checks the lease
+before sending and gives up if it lost it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import secrets
+import smtplib
+import socket
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+from email.utils import formataddr
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import connection, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from rapport.projects.models import ProjectState
+
+from . import reports, rules, selectors, services
+from .models import Channel, Delivery, DeliveryState, PlanRow
+
+logger = logging.getLogger(__name__)
+
+DELIVERING_PROJECT_STATES = (ProjectState.PROPOSED, ProjectState.ACTIVE, ProjectState.ON_HOLD)
+MAX_BACKOFF = timedelta(hours=6)
+
+# Test seams: a test may set a callable here to stop a worker at that point (e.g. kill it).
+CHECKPOINTS: dict[str, object] = {}
+
+
+def _checkpoint(name: str, delivery: Delivery) -> None:
+    hook = CHECKPOINTS.get(name)
+    if hook is not None:
+        hook(delivery)
+
+
+def _max_attempts() -> int:
+    return max(1, int(getattr(settings, "RAPPORT_DELIVERY_MAX_ATTEMPTS", 5)))
+
+
+def _lease() -> timedelta:
+    return timedelta(seconds=max(1, int(getattr(settings, "RAPPORT_DELIVERY_LEASE_SECONDS", 300))))
+
+
+def backoff(attempts: int) -> timedelta:
+    """Wait before attempt ``attempts + 1``: base, 2×base, 4×base, … capped at six hours."""
+    base = int(getattr(settings, "RAPPORT_DELIVERY_BACKOFF_SECONDS", 60))
+    return min(timedelta(seconds=base * 2 ** max(0, attempts - 1)), MAX_BACKOFF)
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()[:30]}:{os.getpid()}:{secrets.token_hex(4)}"
+
+
+def _locking(queryset):
+    """Lock the rows read, skipping rows another transaction holds (where the database can)."""
+    if connection.features.has_select_for_update_skip_locked:
+        return queryset.select_for_update(skip_locked=True, of=("self",))
+    return queryset  # SQLite: BEGIN IMMEDIATE already makes this transaction the only writer
+
+
+# --- schedule ---------------------------------------------------------------------------------
+
+
+@dataclass
+class ScheduleResult:
+    rows: int = 0
+    created: int = 0
+    skipped_occurrences: int = 0
+
+
+def _due_rows():
+    return (
+        PlanRow.objects.active()
+        .filter(selectors.delivered_row_filter())
+        .filter(project__state__in=DELIVERING_PROJECT_STATES)
+    )
+
+
+def _plan_of(row, now: datetime) -> rules.CatchUp:
+    return rules.catch_up(
+        row.rrule,
+        dtstart_local=row.dtstart_local,
+        tz=row.project.time_zone,
+        last_run=row.last_run or row.created_at,
+        now=now,
+    )
+
+
+def comms_schedule(*, now: datetime | None = None) -> ScheduleResult:
+    """Create the deliveries that are due by ``now`` (each exactly once) and move rows on.
+
+    A first pass reads every row without locking (pure computation); only rows with something
+    due are then locked and scheduled, one short transaction each. Rows with nothing due move
+    their ``last_run`` forward in one UPDATE (only forward, so a racing scheduler loses nothing).
+    """
+    now = now or timezone.now()
+    result = ScheduleResult()
+    idle: list[int] = []
+    for candidate in _due_rows().select_related("project"):
+        result.rows += 1
+        plan = _plan_of(candidate, now)
+        if not plan.due and not plan.skipped:
+            idle.append(candidate.pk)
+            continue
+        with transaction.atomic():
+            row = (
+                _locking(PlanRow.objects.filter(pk=candidate.pk, active=True))
+                .select_related("project")
+                .first()
+            )
+            if row is None:
+                continue  # another scheduler holds it, or it was switched off
+            plan = _plan_of(row, now)  # again, under the lock: last_run may have moved
+            if plan.skipped:
+                result.skipped_occurrences += len(plan.skipped)
+                logger.info("Plan row %s: skipped %d missed occurrences", row.pk, len(plan.skipped))
+            if plan.due:
+                recipients = selectors.row_recipients(row)
+                deliveries = [
+                    Delivery(
+                        key=rules.occurrence_key(row.pk, occurrence, party.pk),
+                        project_id=row.project_id,
+                        plan_row=row,
+                        party=party,
+                        occurrence=occurrence,
+                        channel=row.channel,
+                        comm_type=row.comm_type,
+                        email=party.email,
+                        next_attempt_at=occurrence,
+                    )
+                    for occurrence in plan.due
+                    for party in recipients
+                ]
+                keys = [d.key for d in deliveries]
+                before = Delivery.objects.filter(key__in=keys).count()
+                Delivery.objects.bulk_create(deliveries, ignore_conflicts=True)
+                result.created += Delivery.objects.filter(key__in=keys).count() - before
+            # An UPDATE, not save(): the audit log need not hear about the clock moving.
+            PlanRow.objects.filter(pk=row.pk).update(last_run=plan.handled_through)
+    for start in range(0, len(idle), 500):
+        PlanRow.objects.filter(pk__in=idle[start : start + 500], last_run__lt=now).update(
+            last_run=now
+        )
+    return result
+
+
+def comms_due(*, at: datetime, project=None) -> list[dict]:
+    """What is due at ``at`` (nothing is written): each row's occurrence and its recipients,
+    with the delivery key and, where a delivery exists already, its state."""
+    rows = _due_rows() if project is None else _due_rows().filter(project=project)
+    rows = list(
+        rows.select_related("project", "project__org", "audience_category")
+        .prefetch_related("audience_parties")
+        .order_by("project__org__slug", "project__code", "pk")
+    )
+    recipients = selectors.recipients_by_row(rows)
+    plans = []
+    for row in rows:
+        due = rules.due(
+            row.rrule,
+            dtstart_local=row.dtstart_local,
+            tz=row.project.time_zone,
+            last_run=row.last_run or row.created_at,
+            now=at,
+        )
+        for occurrence in due:
+            plans.append((row, occurrence))
+    keys = [
+        rules.occurrence_key(row.pk, occ, p.pk) for row, occ in plans for p in recipients[row.pk]
+    ]
+    states = dict(Delivery.objects.filter(key__in=keys).values_list("key", "state"))
+    out = []
+    for row, occurrence in plans:
+        from zoneinfo import ZoneInfo
+
+        out.append(
+            {
+                "plan_row": row.pk,
+                "project": f"{row.project.org.slug}/{row.project.code}",
+                "communication": row.comm_type,
+                "channel": row.channel,
+                "cadence": row.cadence,
+                "occurrence": occurrence.isoformat().replace("+00:00", "Z"),
+                "occurrence_local": occurrence.astimezone(
+                    ZoneInfo(row.project.time_zone)
+                ).isoformat(),
+                "recipients": [
+                    {
+                        "party_id": party.pk,
+                        "party": party.name,
+                        "email": party.email,
+                        "key": (key := rules.occurrence_key(row.pk, occurrence, party.pk)),
+                        "state": states.get(key),
+                    }
+                    for party in recipients[row.pk]
+                ],
+            }
+        )
+    return out
+
+
+# --- deliver ----------------------------------------------------------------------------------
+
+
+def delivery_claim(*, worker: str, now: datetime | None = None) -> Delivery | None:
+    """Take one ready delivery under a lease, or None when there is nothing to do."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        delivery = _locking(Delivery.objects.ready(now)).order_by("next_attempt_at", "pk").first()
+        if delivery is None:
+            return None
+        if delivery.state == DeliveryState.SENDING:
+            # The last holder died mid-SMTP: the server may have the first copy.
+            delivery.maybe_duplicate = True
+        delivery.state = DeliveryState.RENDERING
+        delivery.leased_by = worker
+        delivery.lease_until = timezone.now() + _lease()
+        delivery.attempts += 1
+        delivery.save(
+            update_fields=["state", "leased_by", "lease_until", "attempts", "maybe_duplicate"]
+        )
+    return delivery
+
+
+def _held(delivery: Delivery, worker: str, state: str):
+    return Delivery.objects.filter(pk=delivery.pk, leased_by=worker, state=state)
+
+
+def message_id(delivery: Delivery) -> str:
+    """Stable for the delivery: a resend after a crash carries the same Message-ID."""
+    host = urlsplit(settings.SITE_URL).hostname or "rapport.localhost"
+    return f"<rapport.{hashlib.sha256(delivery.key.encode()).hexdigest()[:32]}@{host}>"
+
+
+def portal_url(delivery: Delivery) -> str:
+    link = services.portal_link_ensure(project=delivery.project, party=delivery.party)
+    return settings.SITE_URL + reverse("portal-report", args=[link.raw_token, delivery.pk])
+
+
+class Skip(Exception):
+    """The delivery cannot go out and retrying will not help until someone acts."""
+
+
+def build_message(
+    delivery: Delivery, *, data: reports.ReportData | None = None
+) -> EmailMultiAlternatives:
+    """Render the delivery's report for its recipient: text part, HTML part and the PDF."""
+    update = delivery.status_update
+    data = data or reports.report_data(
+        update,
+        detailed=delivery.comm_type == "detailed",
+        dashboard=delivery.comm_type == "dashboard",
+    )
+    recipient = reports.Recipient(id=delivery.party_id, name=delivery.party.name)
+    kwargs = {
+        "recipient": recipient,
+        "comm_type": delivery.comm_type,
+        "previous_colour": selectors.previous_colour(delivery),
+        "custom_intro": delivery.plan_row.custom_intro,
+        "portal_url": portal_url(delivery),
+    }
+    rendered = reports.render_report(data, medium="email", **kwargs)
+    pdf = reports.render_pdf(data, **kwargs)
+    message = EmailMultiAlternatives(
+        subject=rendered.subject,
+        body=rendered.text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[formataddr((delivery.party.name, delivery.email))],  # quoted: a name may hold a comma
+        headers={
+            "Message-ID": delivery.message_id or message_id(delivery),
+            "Auto-Submitted": "auto-generated",
+            "X-Rapport-Delivery": delivery.key,
+        },
+    )
+    message.attach_alternative(rendered.html, "text/html")
+    message.attach(reports.pdf_filename(data, delivery.comm_type), pdf, "application/pdf")
+    return message
+
+
+def _fail(delivery: Delivery, worker: str, error: str, *, permanent: bool = False) -> str:
+    now = timezone.now()
+    held = Delivery.objects.filter(pk=delivery.pk, leased_by=worker).exclude(
+        state=DeliveryState.SENT
+    )
+    if permanent or delivery.attempts >= _max_attempts():
+        held.update(state=DeliveryState.FAILED, last_error=error[:2000], lease_until=None)
+        logger.warning("Delivery %s failed for good: %s", delivery.key, error)
+        return DeliveryState.FAILED
+    held.update(
+        state=DeliveryState.PENDING,
+        last_error=error[:2000],
+        lease_until=None,
+        next_attempt_at=now + backoff(delivery.attempts),
+    )
+    logger.info("Delivery %s will be retried: %s", delivery.key, error)
+    return "retry"
+
+
+def delivery_run(delivery: Delivery, *, worker: str) -> str:
+    """Render and send one claimed delivery. Returns sent, retry, failed, skipped or lost."""
+    from rapport.status.selectors import status_current
+
+    delivery = Delivery.objects.select_related(
+        "party", "plan_row", "project", "project__org", "status_update"
+    ).get(pk=delivery.pk)
+    try:
+        if delivery.status_update_id is None:
+            # Pinned on first render: a retry sends the same report version, byte for byte.
+            update = status_current(delivery.project)
+            if update is None:
+                raise Skip("No published status update yet: publish one and retry.")
+            delivery.status_update = update
+        if delivery.channel == Channel.EMAIL and not delivery.email:
+            raise Skip(f"{delivery.party.name} has no e-mail address in the register.")
+        if delivery.channel == Channel.EMAIL:
+            message = build_message(delivery)
+        else:
+            # Portal only: render once to be sure it works; the portal renders on demand.
+            data = reports.report_data(delivery.status_update, detailed=False, dashboard=False)
+            reports.render_report(
+                data,
+                recipient=reports.Recipient(delivery.party_id, delivery.party.name),
+                comm_type="simple",
+            )
+            message = None
+    except Skip as reason:
+        _held(delivery, worker, DeliveryState.RENDERING).update(
+            state=DeliveryState.SKIPPED,
+            last_error=str(reason),
+            lease_until=None,
+            status_update=delivery.status_update,
+        )
+        return DeliveryState.SKIPPED
+    except Exception as error:  # a rendering bug must not stop the queue
+        logger.exception("Rendering delivery %s failed", delivery.key)
+        return _fail(delivery, worker, f"Rendering failed: {error}")
+
+    _checkpoint("after-render", delivery)
+    now = timezone.now()
+    moved = _held(delivery, worker, DeliveryState.RENDERING).update(
+        state=DeliveryState.SENDING,
+        status_update=delivery.status_update,
+        rendered_at=now,
+        lease_until=now + _lease(),
+        message_id=message_id(delivery),
+    )
+    if not moved:
+        logger.warning(
+            "Delivery %s: lease lost before sending; another worker has it", delivery.key
+        )
+        return "lost"
+    if message is not None:
+        try:
+            message.send(fail_silently=False)
+        except smtplib.SMTPRecipientsRefused as error:
+            return _fail(
+                delivery, worker, f"The mail server refused the address: {error}", permanent=True
+            )
+        except (smtplib.SMTPException, OSError) as error:
+            return _fail(delivery, worker, f"{type(error).__name__}: {error}")
+    _checkpoint("after-send", delivery)
+    _held(delivery, worker, DeliveryState.SENDING).update(
+        state=DeliveryState.SENT, sent_at=timezone.now(), lease_until=None, last_error=""
+    )
+    return DeliveryState.SENT
+
+
+@dataclass
+class DeliverResult:
+    schedule: ScheduleResult = field(default_factory=ScheduleResult)
+    snapshots: int = 0
+    outcomes: dict[str, int] = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return {
+            "schedule": asdict(self.schedule),
+            "snapshots": self.snapshots,
+            "outcomes": self.outcomes,
+        }
+
+
+def deliveries_process(
+    *, worker: str | None = None, limit: int | None = None, now: datetime | None = None
+) -> dict[str, int]:
+    """Claim and deliver ready deliveries until none is left (or ``limit`` were handled)."""
+    worker = worker or worker_name()
+    outcomes: dict[str, int] = {}
+    handled = 0
+    while limit is None or handled < limit:
+        delivery = delivery_claim(worker=worker, now=now)
+        if delivery is None:
+            break
+        outcome = delivery_run(delivery, worker=worker)
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+        handled += 1
+    return outcomes
+
+
+def comms_deliver(
+    *, now: datetime | None = None, worker: str | None = None, snapshots: bool = True
+) -> DeliverResult:
+    """One periodic run: schedule what is due, refresh stale evidence snapshots, deliver.
+
+    `rapport comms deliver` (run every minute from cron or a systemd timer) and the background
+    task both call this; any number may run at once.
+    """
+    from rapport.status.services import snapshots_refresh
+
+    result = DeliverResult()
+    result.schedule = comms_schedule(now=now)
+    if snapshots:
+        result.snapshots = snapshots_refresh(now=now)
+    result.outcomes = deliveries_process(worker=worker, now=now)
+    return result

@@ -1,0 +1,90 @@
+import json
+from datetime import datetime
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+
+def _moment(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise CommandError(
+            f"--at must be an ISO date-time like 2026-10-05T09:00+02:00, got {text!r}"
+        ) from None
+    if moment.tzinfo is None:
+        raise CommandError(
+            "--at needs a time zone (e.g. 2026-10-05T07:00Z or ...+02:00): a plain time is ambiguous"
+        )
+    return moment
+
+
+class Command(BaseCommand):
+    help = (
+        "Communication plan: `comms due --at ISO-DATETIME [--json]` lists what is due then "
+        "(nothing is sent); `comms deliver` schedules and delivers what is due now, exactly once "
+        "(run it every minute from cron or a systemd timer; several at once are safe)."
+    )
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        due = sub.add_parser("due", help="list what is due at a moment (nothing is sent)")
+        due.add_argument("--at", help="ISO date-time with a time zone (default: now)")
+        due.add_argument("--json", action="store_true", help="print JSON")
+        deliver = sub.add_parser("deliver", help="schedule and deliver what is due now")
+        deliver.add_argument(
+            "--enqueue", action="store_true", help="only enqueue the task for `rapport worker`"
+        )
+        deliver.add_argument("--json", action="store_true", help="print JSON")
+
+    def handle(self, *args, action, **options):
+        if action == "due":
+            self.due(
+                at=_moment(options["at"]) if options.get("at") else timezone.now(),
+                as_json=options["json"],
+            )
+        else:
+            self.deliver(enqueue=options["enqueue"], as_json=options["json"])
+
+    def due(self, *, at, as_json):
+        from rapport.comms.delivery import comms_due
+
+        items = comms_due(at=at)
+        if as_json:
+            self.stdout.write(json.dumps({"at": at.isoformat(), "due": items}, indent=2))
+            return
+        if not items:
+            self.stdout.write(f"Nothing due at {at.isoformat()}.")
+        for item in items:
+            names = ", ".join(
+                f"{r['party']} <{r['email'] or 'no e-mail'}>"
+                + (f" [{r['state']}]" if r["state"] else "")
+                for r in item["recipients"]
+            )
+            self.stdout.write(
+                f"{item['project']}\t{item['occurrence_local']}\t{item['communication']} by "
+                f"{item['channel']}\t{names or 'no recipients'}"
+            )
+
+    def deliver(self, *, enqueue, as_json):
+        if enqueue:
+            from rapport.comms.tasks import deliver_due
+
+            result = deliver_due.enqueue()
+            self.stdout.write(f"Enqueued {result.id}: `rapport worker` runs it.")
+            return
+        from rapport.comms.delivery import comms_deliver
+
+        result = comms_deliver()
+        if as_json:
+            self.stdout.write(json.dumps(result.as_dict(), indent=2))
+            return
+        outcomes = (
+            ", ".join(f"{n} {state}" for state, n in sorted(result.outcomes.items()))
+            or "nothing to send"
+        )
+        self.stdout.write(
+            f"Scheduled {result.schedule.created} deliveries from {result.schedule.rows} plan rows "
+            f"({result.schedule.skipped_occurrences} missed occurrences skipped); "
+            f"{result.snapshots} evidence snapshots; delivered: {outcomes}."
+        )

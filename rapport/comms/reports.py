@@ -1,0 +1,393 @@
+"""Tailored reports: one published status update, rendered for each communication type and each
+recipient, as an HTML e-mail with a plain-text part, as a PDF (WeasyPrint), and in the portal.
+
+- simple: short, plain language, fits a phone screen — the colour, what was done, what is next,
+  what we need from *you*, and what changed for *you*;
+- detailed: everything — dimensions, every activity with its dates and estimate, risks, issues
+  (obstacles) and decisions, the evidence signals;
+- dashboard: the charts (progress over time, milestone trend, colour history, budget burn) and
+  the figures behind them;
+- custom: the simple report opened by the PM's own paragraph.
+
+Loading is split from rendering: :func:`report_data` reads a project's data once (a fixed number
+of queries), then :func:`render_report` renders it for any number of recipients without touching
+the database. Charts are drawn once per report data and reused for every recipient.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import logging
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+
+from django.conf import settings
+from django.template.loader import render_to_string
+
+from rapport.status.models import EvidenceSnapshot, Risk, StatusUpdate
+
+from . import charts
+from .models import CommType
+
+# WeasyPrint logs every layout step at INFO; a delivery run every minute would fill the logs.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
+TYPE_TEMPLATES = {
+    CommType.SIMPLE: "simple",
+    CommType.DETAILED: "detailed",
+    CommType.DASHBOARD: "dashboard",
+    CommType.CUSTOM: "simple",
+}
+MEDIA = ("email", "pdf", "web")
+
+
+@dataclass
+class Recipient:
+    """Whom a report is for: a party id and name (the register's party, or a preview's)."""
+
+    id: int | None
+    name: str
+
+
+@dataclass
+class ReportData:
+    """Everything a project's reports show for one status update, loaded once."""
+
+    project: object
+    update: StatusUpdate
+    obstacles: list[dict]
+    decisions: list[dict]
+    activities: list[dict] = field(default_factory=list)
+    risks: list[dict] = field(default_factory=list)
+    evidence: dict | None = None
+    snapshots: list[dict] = field(default_factory=list)
+    history: list[dict] = field(default_factory=list)
+
+    @cached_property
+    def charts(self) -> dict[str, str]:
+        """SVG markup of the four dashboard charts (drawn on first use, then reused)."""
+        return {
+            "progress": charts.progress_chart(
+                [(h["day"], h["progress"]) for h in self.history],
+                [
+                    (s["day"], s["progress"] * 100)
+                    for s in self.snapshots
+                    if s["progress"] is not None
+                ],
+            ),
+            "milestones": charts.milestone_chart(
+                [
+                    (s["day"], s["worst_slip_days"])
+                    for s in self.snapshots
+                    if s["worst_slip_days"] is not None
+                ]
+            ),
+            "colours": charts.colour_chart(
+                [(s["day"], s["reported"], s["evidence"]) for s in self.snapshots]
+            ),
+            "budget": charts.budget_chart(
+                [
+                    (h["day"], h["spent_pct"], h["progress"])
+                    for h in self.history
+                    if h["spent_pct"] is not None
+                ]
+            ),
+        }
+
+    @cached_property
+    def chart_images(self) -> dict[str, str]:
+        """The charts as data: URIs, for <img> in the PDF (WeasyPrint draws SVG images)."""
+        return {
+            name: "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+            for name, svg in self.charts.items()
+        }
+
+
+def report_data(
+    update: StatusUpdate, *, detailed: bool = True, dashboard: bool = True
+) -> ReportData:
+    """Read what the reports of this update show. ``detailed``/``dashboard`` load those parts."""
+    project = update.project
+    # Loaded now, so rendering for each recipient needs no query at all.
+    _ = (project.org, update.author, update.supersedes_id)
+    obstacles = [
+        {
+            "text": o.text,
+            "impact": o.impact,
+            "customer_ids": {c.pk for c in o.customers.all()},
+            "customers": [c.name for c in o.customers.all()],
+        }
+        for o in update.obstacles.all().prefetch_related("customers")
+    ]
+    decisions = [
+        {
+            "text": d.text,
+            "needed_from_id": d.needed_from_id,
+            "needed_from": d.needed_from.name if d.needed_from else "",
+            "needed_by": d.needed_by,
+        }
+        for d in update.decisions.all().select_related("needed_from")
+    ]
+    data = ReportData(project=project, update=update, obstacles=obstacles, decisions=decisions)
+    if detailed or dashboard:
+        snaps = list(
+            EvidenceSnapshot.objects.filter(project=project, taken_at__lte=_published(update))
+            .order_by("-taken_at", "-pk")
+            .values(
+                "taken_at",
+                "reported",
+                "evidence",
+                "progress",
+                "spent_share",
+                "worst_slip_days",
+                "report",
+                "watermelon",
+                "watermelon_message",
+            )[:30]
+        )[::-1]
+        data.snapshots = [{**s, "day": s["taken_at"].date()} for s in snaps]
+        data.evidence = snaps[-1] if snaps else None
+    if detailed:
+        data.activities = _activities(project)
+        data.risks = [
+            {
+                "title": r.title,
+                "severity": r.severity,
+                "probability": r.get_probability_display(),
+                "impact": r.get_impact_display(),
+                "mitigation": r.mitigation,
+                "owner": r.owner,
+            }
+            for r in Risk.objects.filter(project=project).open()
+        ]
+        data.risks.sort(key=lambda r: {"high": 0, "medium": 1, "low": 2}[r["severity"]])
+    if dashboard:
+        updates = list(
+            StatusUpdate.objects.current()
+            .filter(project=project, period_end__lte=update.period_end)
+            .order_by("-period_end", "-pk")
+            .values("period_end", "overall", "progress", "spent")[:26]
+        )[::-1]
+        budget = float(project.budget) if project.budget else None
+        data.history = [
+            {
+                "day": u["period_end"],
+                "overall": u["overall"],
+                "progress": u["progress"],
+                "spent_pct": round(float(u["spent"]) / budget * 100, 1)
+                if budget and u["spent"] is not None
+                else None,
+            }
+            for u in updates
+        ]
+    return data
+
+
+def _published(update: StatusUpdate):
+    from django.utils import timezone
+
+    return update.published_at or timezone.now()
+
+
+def _activities(project) -> list[dict]:
+    from rapport.raci.models import Activity
+
+    rows = list(
+        Activity.objects.filter(project=project)
+        .select_related("phase")
+        .order_by("phase__position", "position", "pk")
+        .values(
+            "id",
+            "name",
+            "kind",
+            "status",
+            "phase__name",
+            "planned_start",
+            "planned_finish",
+            "baseline_finish",
+            "actual_finish",
+        )
+    )
+    estimates = {}
+    try:
+        from rapport.estimates.models import ActivityEstimate
+    except ImportError:  # estimates not installed: the column says so
+        ActivityEstimate = None
+    if ActivityEstimate is not None:
+        for e in ActivityEstimate.objects.filter(project=project).values(
+            "activity_id",
+            "duration_optimistic",
+            "duration_most_likely",
+            "duration_pessimistic",
+            "cost_optimistic",
+            "cost_most_likely",
+            "cost_pessimistic",
+        ):
+            estimates[e["activity_id"]] = e
+    for row in rows:
+        finish, baseline = row["actual_finish"] or row["planned_finish"], row["baseline_finish"]
+        row["slip"] = (finish - baseline).days if finish and baseline else None
+        row["estimate"] = estimates.get(row["id"])
+        row["status_label"] = row["status"].replace("_", " ")
+    return rows
+
+
+# --- rendering --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RenderedReport:
+    subject: str
+    html: str
+    text: str
+
+
+def _for_you(data: ReportData, recipient: Recipient, previous_colour: str | None) -> dict:
+    """What concerns this recipient: obstacles that touch them, decisions we need from them, and
+    how the colour moved since the last report they got."""
+    update = data.update
+    obstacles = [
+        o for o in data.obstacles if recipient.id is not None and recipient.id in o["customer_ids"]
+    ]
+    decisions = [
+        d
+        for d in data.decisions
+        if recipient.id is not None and d["needed_from_id"] == recipient.id
+    ]
+    changes = []
+    if previous_colour and previous_colour != update.overall:
+        changes.append(
+            f"The overall status moved from {previous_colour} to {update.overall} since your last report."
+        )
+    if update.supersedes_id:
+        changes.append(
+            f"This is a corrected version (v{update.version}): {update.correction_reason}"
+        )
+    for obstacle in obstacles:
+        changes.append(
+            f"{obstacle['text']}" + (f" — {obstacle['impact']}" if obstacle["impact"] else "")
+        )
+    return {"obstacles": obstacles, "decisions": decisions, "changes": changes}
+
+
+def report_context(
+    data: ReportData,
+    *,
+    recipient: Recipient,
+    comm_type: str,
+    medium: str,
+    previous_colour: str | None = None,
+    custom_intro: str = "",
+    portal_url: str = "",
+) -> dict:
+    if medium not in MEDIA:
+        raise ValueError(f"medium must be one of {', '.join(MEDIA)}")
+    update = data.update
+    return {
+        "project": data.project,
+        "update": update,
+        "data": data,
+        "recipient": recipient,
+        "comm_type": comm_type,
+        "type_label": CommType(comm_type).label,
+        "fragment": f"comms/reports/_{TYPE_TEMPLATES[comm_type]}.html",
+        "text_fragment": f"comms/reports/_{TYPE_TEMPLATES[comm_type]}.txt",
+        "medium": medium,
+        "custom_intro": custom_intro if comm_type == CommType.CUSTOM else "",
+        "you": _for_you(data, recipient, previous_colour),
+        "portal_url": portal_url,
+        "site_url": settings.SITE_URL,
+        "charts": data.charts if comm_type == CommType.DASHBOARD and medium == "web" else None,
+        "chart_images": data.chart_images
+        if comm_type == CommType.DASHBOARD and medium == "pdf"
+        else None,
+        "period": f"{update.period_start:%-d %b} – {update.period_end:%-d %b %Y}",
+        "report_css": report_css(),
+    }
+
+
+def subject_for(data: ReportData, comm_type: str) -> str:
+    update = data.update
+    version = f" (corrected v{update.version})" if update.supersedes_id else ""
+    # Plain ASCII: an encoded Subject header folds oddly in some clients.
+    return (
+        f"[{data.project.code}] {CommType(comm_type).label}: {update.overall.upper()} - "
+        f"{update.period_start:%-d %b} to {update.period_end:%-d %b %Y}{version}"
+    )
+
+
+def render_report(
+    data: ReportData,
+    *,
+    recipient: Recipient,
+    comm_type: str,
+    medium: str = "email",
+    previous_colour: str | None = None,
+    custom_intro: str = "",
+    portal_url: str = "",
+) -> RenderedReport:
+    """The report as a whole HTML document (e-mail or print) and as plain text."""
+    context = report_context(
+        data,
+        recipient=recipient,
+        comm_type=comm_type,
+        medium=medium,
+        previous_colour=previous_colour,
+        custom_intro=custom_intro,
+        portal_url=portal_url,
+    )
+    html = render_to_string("comms/reports/document.html", context)
+    text = render_to_string("comms/reports/document.txt", context)
+    return RenderedReport(subject=subject_for(data, comm_type), html=html, text=_tidy(text))
+
+
+def render_fragment(
+    data: ReportData, *, recipient: Recipient, comm_type: str, embedded: bool = False, **kwargs
+) -> str:
+    """The report's article alone, for a page (portal, preview, status page): charts inline.
+    ``embedded``: the page has its own h1, so the report's title is an h2."""
+    from django.utils.safestring import mark_safe
+
+    context = report_context(data, recipient=recipient, comm_type=comm_type, medium="web", **kwargs)
+    context["title_level"] = 2 if embedded else 1
+    return mark_safe(render_to_string(context["fragment"], context))
+
+
+def render_pdf(data: ReportData, *, recipient: Recipient, comm_type: str, **kwargs) -> bytes:
+    """The report as a PDF (WeasyPrint), charts included for the dashboard."""
+    from weasyprint import HTML
+
+    html = render_report(
+        data, recipient=recipient, comm_type=comm_type, medium="pdf", **kwargs
+    ).html
+    return HTML(string=html, base_url=settings.SITE_URL).write_pdf()
+
+
+def _tidy(text: str) -> str:
+    """Template whitespace out of the text part: no runs of blank lines, no trailing spaces."""
+    lines = [line.rstrip() for line in text.splitlines()]
+    out: list[str] = []
+    for line in lines:
+        if line == "" and (not out or out[-1] == ""):
+            continue
+        out.append(line)
+    return "\n".join(out).strip() + "\n"
+
+
+@functools.cache
+def report_css() -> str:
+    """The report stylesheet, inlined into e-mails and PDFs (no external requests there)."""
+    return (Path(__file__).parent / "static" / "comms" / "report.css").read_text()
+
+
+def pdf_filename(data: ReportData, comm_type: str) -> str:
+    return f"{data.project.code}-{comm_type}-{data.update.period_end:%Y-%m-%d}-v{data.update.version}.pdf"
+
+
+def today_in(project) -> date:
+    from rapport.status.selectors import project_today
+
+    return project_today(project)

@@ -1,0 +1,390 @@
+"""The promises API: commitments, their delivery and renegotiation, figures, expectations."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from ninja import Field, Router, Schema, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from rapport.accounts.access import access_project
+from rapport.stakeholders.models import Party, ProjectStakeholder
+
+from . import rules, selectors, services
+from .models import Renegotiation
+
+router = Router(tags=["promises"])
+User = get_user_model()
+
+
+class RenegotiationOut(Schema):
+    old_date: date
+    old_scope: str
+    new_date: date
+    new_scope: str
+    reason: str
+    agreed_on: date
+    renegotiated_by: str | None
+
+    @staticmethod
+    def resolve_renegotiated_by(r):
+        return r.renegotiated_by.email if r.renegotiated_by else None
+
+
+class CommitmentOut(Schema):
+    id: int
+    what: str
+    party_id: int | None
+    party: str | None
+    promised_date: date
+    original_date: date
+    promised_scope: str
+    made_by: str | None
+    made_on: date
+    channel: str
+    made_where: str
+    status: str
+    state: str
+    delivered_on: date | None
+    delivered_scope: str
+    delivery_notes: str
+    broken_reason: str
+    renegotiations: list[RenegotiationOut]
+
+    @staticmethod
+    def resolve_party(c):
+        return c.party.name if c.party else None
+
+    @staticmethod
+    def resolve_made_by(c):
+        return c.made_by.email if c.made_by else None
+
+    @staticmethod
+    def resolve_state(c):
+        return rules.state(c.facts(renegotiations=0), services.project_today(c.project))
+
+    @staticmethod
+    def resolve_renegotiations(c):
+        return list(c.renegotiations.all())
+
+
+class CommitmentIn(Schema):
+    party_id: int | None = Field(None, description="the party promised to; or give `party`")
+    party: str | None = Field(None, description="… or the party's name in the register")
+    what: str
+    promised_date: date
+    promised_scope: str = ""
+    made_by: str | None = None  # e-mail; default: you
+    made_on: date | None = None
+    channel: str = "meeting"
+    made_where: str = ""
+
+
+class DeliveryIn(Schema):
+    delivered_on: date
+    delivered_scope: str  # less, as, more
+    notes: str = ""
+
+
+class RenegotiationIn(Schema):
+    new_date: date
+    reason: str
+    new_scope: str | None = None
+    agreed_on: date | None = None
+
+
+class BreachIn(Schema):
+    reason: str
+
+
+class FigureRowOut(Schema):
+    label: str
+    figures: dict
+
+
+class FiguresOut(Schema):
+    today: date
+    project: dict
+    per_pm: list[FigureRowOut]
+    per_party: list[FigureRowOut]
+    overdue: list[int]
+
+
+class FindingOut(Schema):
+    code: str
+    severity: str
+    message: str
+
+
+class ExpectationOut(Schema):
+    id: int
+    stakeholder_id: int
+    holder: str
+    kind: str
+    words: str
+    amount: Decimal | None
+    expected_date: date | None
+    plan_contradicts: bool
+    plan_note: str
+    contradicted: bool
+    findings: list[FindingOut]
+    created_at: datetime
+
+    @staticmethod
+    def resolve_holder(e):
+        return e.stakeholder.party.name
+
+    @staticmethod
+    def resolve_findings(e):
+        return [f.to_dict() for f in e.findings]
+
+
+class ExpectationIn(Schema):
+    stakeholder_id: int | None = Field(None, description="the stakeholder; or give `party`")
+    party: str | None = Field(None, description="… or the name of a party on the project")
+    kind: str
+    words: str
+    amount: Decimal | None = None
+    expected_date: date | None = None
+    plan_contradicts: bool = False
+    plan_note: str = ""
+
+
+class ExpectationPatch(Schema):
+    kind: str | None = None
+    words: str | None = None
+    amount: Decimal | None = None
+    expected_date: date | None = None
+    plan_contradicts: bool | None = None
+    plan_note: str | None = None
+
+
+def _party(project, party_id: int | None, name: str | None) -> Party:
+    """The party by id or by name, in the project's organisation register."""
+    parties = Party.objects.filter(org=project.org)
+    if party_id is not None:
+        found = list(parties.filter(pk=party_id)[:1])
+        what = f"No party {party_id} in the register."
+    elif name and name.strip():
+        found = list(parties.filter(name__iexact=name.strip())[:2])
+        what = f"No party named {name.strip()!r} in the register."
+    else:
+        raise ValidationError(
+            {"party_id": ["Give the party: its id (party_id) or its name (party)."]}
+        )
+    if not found:
+        raise ValidationError({"party_id": [what]})
+    if len(found) > 1:
+        raise ValidationError({"party": [f"Several parties are named {name!r}; give party_id."]})
+    return found[0]
+
+
+def _stakeholder(project, stakeholder_id: int | None, name: str | None) -> ProjectStakeholder:
+    """A stakeholder of the project by id, or by its party's name."""
+    stakeholders = ProjectStakeholder.objects.filter(project=project).select_related("party")
+    if stakeholder_id is not None:
+        found = list(stakeholders.filter(pk=stakeholder_id)[:1])
+        what = f"No stakeholder {stakeholder_id} on {project.code}."
+    elif name and name.strip():
+        found = list(stakeholders.filter(party__name__iexact=name.strip())[:2])
+        what = f"Nobody named {name.strip()!r} is a stakeholder of {project.code}."
+    else:
+        raise ValidationError(
+            {
+                "stakeholder_id": [
+                    "Give the stakeholder: stakeholder_id or the party's name (party)."
+                ]
+            }
+        )
+    if not found:
+        raise ValidationError({"stakeholder_id": [what]})
+    if len(found) > 1:
+        raise ValidationError(
+            {"party": [f"Several stakeholders are named {name!r}; give stakeholder_id."]}
+        )
+    return found[0]
+
+
+def _with_renegotiations(queryset):
+    return queryset.select_related("project").prefetch_related(
+        Prefetch(
+            "renegotiations",
+            queryset=Renegotiation.objects.select_related("renegotiated_by").order_by(
+                "created_at", "pk"
+            ),
+        )
+    )
+
+
+def _commitment(project, commitment_id):
+    commitment = selectors.commitment_get(project, commitment_id)
+    commitment.project = project
+    return commitment
+
+
+def _fresh(project, commitment_id):
+    return _with_renegotiations(selectors.commitment_list(project).filter(pk=commitment_id)).first()
+
+
+@router.get(
+    "/projects/{project_id}/commitments",
+    response=list[CommitmentOut],
+    summary="Promises, soonest due first (state: open, renegotiated, overdue, kept, broken)",
+)
+@paginate(LimitOffsetPagination)
+def commitment_index(request, project_id: int, state: str = ""):
+    project = access_project(request.user, project_id, "view")
+    return _with_renegotiations(selectors.commitment_list(project, state=state))
+
+
+@router.post(
+    "/projects/{project_id}/commitments", response={201: CommitmentOut}, summary="Record a promise"
+)
+def commitment_create(request, project_id: int, payload: CommitmentIn):
+    project = access_project(request.user, project_id, "contribute")
+    party = _party(project, payload.party_id, payload.party)
+    made_by = None
+    if payload.made_by:
+        made_by = User.objects.filter(email__iexact=payload.made_by).first()
+        if made_by is None:
+            raise ValidationError({"made_by": [f"No user {payload.made_by}."]})
+    commitment = services.commitment_create(
+        actor=request.user,
+        project=project,
+        party=party,
+        what=payload.what,
+        promised_date=payload.promised_date,
+        promised_scope=payload.promised_scope,
+        made_by=made_by,
+        made_on=payload.made_on,
+        channel=payload.channel,
+        made_where=payload.made_where,
+    )
+    return Status(201, _fresh(project, commitment.pk))
+
+
+@router.get("/projects/{project_id}/commitments/{commitment_id}", response=CommitmentOut)
+def commitment_get(request, project_id: int, commitment_id: int):
+    project = access_project(request.user, project_id, "view")
+    return _commitment(project, commitment_id)
+
+
+@router.post(
+    "/projects/{project_id}/commitments/{commitment_id}/delivery",
+    response=CommitmentOut,
+    summary="Record what was delivered and when (kept or broken follows)",
+)
+def commitment_deliver(request, project_id: int, commitment_id: int, payload: DeliveryIn):
+    project = access_project(request.user, project_id, "contribute")
+    services.commitment_deliver(
+        actor=request.user,
+        commitment=_commitment(project, commitment_id),
+        delivered_on=payload.delivered_on,
+        delivered_scope=payload.delivered_scope,
+        notes=payload.notes,
+    )
+    return _fresh(project, commitment_id)
+
+
+@router.post(
+    "/projects/{project_id}/commitments/{commitment_id}/renegotiations",
+    response=CommitmentOut,
+    summary="Agree new terms (the old ones are kept)",
+)
+def commitment_renegotiate(request, project_id: int, commitment_id: int, payload: RenegotiationIn):
+    project = access_project(request.user, project_id, "contribute")
+    services.commitment_renegotiate(
+        actor=request.user,
+        commitment=_commitment(project, commitment_id),
+        new_date=payload.new_date,
+        new_scope=payload.new_scope,
+        reason=payload.reason,
+        agreed_on=payload.agreed_on,
+    )
+    return _fresh(project, commitment_id)
+
+
+@router.post(
+    "/projects/{project_id}/commitments/{commitment_id}/breach",
+    response=CommitmentOut,
+    summary="Record that a promise will not be delivered, and why",
+)
+def commitment_break(request, project_id: int, commitment_id: int, payload: BreachIn):
+    project = access_project(request.user, project_id, "contribute")
+    services.commitment_break(
+        actor=request.user,
+        commitment=_commitment(project, commitment_id),
+        reason=payload.reason,
+    )
+    return _fresh(project, commitment_id)
+
+
+@router.get(
+    "/projects/{project_id}/commitment-figures",
+    response=FiguresOut,
+    summary="Kept on time, days early or late, over- and under-delivery: per project, PM, party",
+)
+def commitment_figures(request, project_id: int):
+    project = access_project(request.user, project_id, "view")
+    figures = selectors.commitment_figures(project)
+    return {
+        "today": figures["today"],
+        "project": figures["project"].to_dict(),
+        "per_pm": [{"label": r.label, "figures": r.figures.to_dict()} for r in figures["per_pm"]],
+        "per_party": [
+            {"label": r.label, "figures": r.figures.to_dict()} for r in figures["per_party"]
+        ],
+        "overdue": list(
+            selectors.overdue_commitments(project, figures["today"]).values_list("pk", flat=True)
+        ),
+    }
+
+
+@router.get(
+    "/projects/{project_id}/expectations",
+    response=list[ExpectationOut],
+    summary="Customers' expectations, each checked against the plan and the latest estimate",
+)
+def expectation_index(request, project_id: int):
+    project = access_project(request.user, project_id, "view")
+    return selectors.expectations_with_findings(project)
+
+
+def _expectation_out(project, expectation_id):
+    return next(e for e in selectors.expectations_with_findings(project) if e.pk == expectation_id)
+
+
+@router.post(
+    "/projects/{project_id}/expectations",
+    response={201: ExpectationOut},
+    summary="Record a customer's expectation",
+)
+def expectation_create(request, project_id: int, payload: ExpectationIn):
+    project = access_project(request.user, project_id, "contribute")
+    stakeholder = _stakeholder(project, payload.stakeholder_id, payload.party)
+    values = payload.dict(exclude={"stakeholder_id", "party"})
+    expectation = services.expectation_create(
+        actor=request.user, project=project, stakeholder=stakeholder, **values
+    )
+    return Status(201, _expectation_out(project, expectation.pk))
+
+
+@router.patch("/projects/{project_id}/expectations/{expectation_id}", response=ExpectationOut)
+def expectation_patch(request, project_id: int, expectation_id: int, payload: ExpectationPatch):
+    project = access_project(request.user, project_id, "contribute")
+    expectation = selectors.expectation_get(project, expectation_id)
+    services.expectation_update(
+        actor=request.user, expectation=expectation, **payload.dict(exclude_unset=True)
+    )
+    return _expectation_out(project, expectation.pk)
+
+
+@router.delete("/projects/{project_id}/expectations/{expectation_id}", response={204: None})
+def expectation_delete(request, project_id: int, expectation_id: int):
+    project = access_project(request.user, project_id, "contribute")
+    services.expectation_delete(
+        actor=request.user, expectation=selectors.expectation_get(project, expectation_id)
+    )
+    return Status(204, None)

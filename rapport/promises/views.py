@@ -1,0 +1,305 @@
+"""Promise and expectation pages: thin. Viewers read; contributors record promises, deliveries,
+renegotiations and expectations."""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from rapport.accounts.access import project_view
+from rapport.lib.forms import add_service_errors
+from rapport.lib.pagination import paginate
+from rapport.stakeholders import services as stakeholders
+
+from . import rules, selectors, services
+from .forms import BreakForm, CommitmentForm, DeliveryForm, ExpectationForm, RenegotiationForm
+
+User = get_user_model()
+
+STATE_FILTERS = (
+    ("", "All"),
+    (rules.OVERDUE, "Overdue"),
+    (rules.OPEN, "Open"),
+    (rules.RENEGOTIATED, "Renegotiated"),
+    (rules.KEPT, "Kept"),
+    (rules.BROKEN, "Broken"),
+)
+
+
+def _people(project, user):
+    """The project's team, and the signed-in person (an organisation owner may have no role)."""
+    people = list(
+        User.objects.filter(project_memberships__project=project).order_by("full_name", "email")
+    )
+    return people if any(u.pk == user.pk for u in people) else [user, *people]
+
+
+def _who(request, project, form, stakeholder_list, *, customer: bool):
+    """The chosen stakeholder, or a new one put on the project (inside the caller's transaction)."""
+    chosen = form.cleaned_data.get("who")
+    if chosen:
+        found = next((s for s in stakeholder_list if str(s.pk) == chosen), None)
+        if found is None:
+            raise ValidationError({"who": ["Choose a stakeholder of this project."]})
+        return found
+    return stakeholders.stakeholder_add(
+        actor=request.user,
+        project=project,
+        new_party={"name": form.cleaned_data["new_name"].strip()},
+        is_customer=customer,
+    )
+
+
+@project_view("view")
+def promise_list(request, project):
+    state = request.GET.get("state", "")
+    if state not in dict(STATE_FILTERS):
+        state = ""
+    today = services.project_today(project)
+    page = paginate(request, selectors.commitment_list(project, state=state, today=today))
+    for c in page:
+        c.state = rules.state(c.facts(), today)
+    return render(
+        request,
+        "promises/promise_list.html",
+        {
+            "project": project,
+            "page": page,
+            "state": state,
+            "filters": STATE_FILTERS,
+            "figures": selectors.commitment_figures(project, today),
+            "today": today,
+        },
+    )
+
+
+@project_view("contribute")
+def promise_new(request, project):
+    stakeholder_list = list(selectors.stakeholder_choices(project))
+    people = _people(project, request.user)
+    form = CommitmentForm(
+        request.POST or None,
+        stakeholders=stakeholder_list,
+        people=people,
+        initial={"made_by": str(request.user.pk)},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                who = _who(request, project, form, stakeholder_list, customer=False)
+                commitment = services.commitment_create(
+                    actor=request.user,
+                    project=project,
+                    party=who.party,
+                    what=data["what"],
+                    promised_date=data["promised_date"],
+                    promised_scope=data["promised_scope"],
+                    made_by=next((u for u in people if str(u.pk) == data["made_by"]), None),
+                    made_on=data["made_on"],
+                    channel=data["channel"],
+                    made_where=data["made_where"],
+                )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Promise to {who.party.name} recorded.")
+            return redirect("promise-detail", project.org.slug, project.code, commitment.pk)
+    return render(request, "promises/promise_form.html", {"project": project, "form": form})
+
+
+def _detail(
+    request, project, commitment, *, delivery=None, renegotiation=None, breaking=None, status=200
+):
+    today = services.project_today(project)
+    return render(
+        request,
+        "promises/promise_detail.html",
+        {
+            "project": project,
+            "c": commitment,
+            "state": rules.state(commitment.facts(renegotiations=0), today),
+            "late": rules.describe_days(rules.days_late(commitment.facts(renegotiations=0))),
+            "renegotiations": list(commitment.renegotiations.all()),
+            "delivery_form": delivery or DeliveryForm(),
+            "renegotiation_form": renegotiation
+            or RenegotiationForm(
+                initial={
+                    "new_date": commitment.promised_date,
+                    "new_scope": commitment.promised_scope,
+                }
+            ),
+            "break_form": breaking or BreakForm(),
+        },
+        status=status,
+    )
+
+
+@project_view("view")
+def promise_detail(request, project, commitment_id):
+    return _detail(request, project, selectors.commitment_get(project, commitment_id))
+
+
+@project_view("contribute")
+@require_POST
+def promise_deliver(request, project, commitment_id):
+    commitment = selectors.commitment_get(project, commitment_id)
+    form = DeliveryForm(request.POST)
+    if form.is_valid():
+        try:
+            done = services.commitment_deliver(
+                actor=request.user,
+                commitment=commitment,
+                delivered_on=form.cleaned_data["delivered_on"],
+                delivered_scope=form.cleaned_data["delivered_scope"],
+                notes=form.cleaned_data["notes"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Delivery recorded: the promise is {done.status}.")
+            return redirect("promise-detail", project.org.slug, project.code, commitment.pk)
+    return _detail(request, project, commitment, delivery=form, status=400)
+
+
+@project_view("contribute")
+@require_POST
+def promise_renegotiate(request, project, commitment_id):
+    commitment = selectors.commitment_get(project, commitment_id)
+    form = RenegotiationForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.commitment_renegotiate(
+                actor=request.user,
+                commitment=commitment,
+                new_date=data["new_date"],
+                new_scope=data["new_scope"],
+                reason=data["reason"],
+                agreed_on=data["agreed_on"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "New terms recorded; the old ones are kept below.")
+            return redirect("promise-detail", project.org.slug, project.code, commitment.pk)
+    return _detail(request, project, commitment, renegotiation=form, status=400)
+
+
+@project_view("contribute")
+@require_POST
+def promise_break(request, project, commitment_id):
+    commitment = selectors.commitment_get(project, commitment_id)
+    form = BreakForm(request.POST)
+    if form.is_valid():
+        try:
+            services.commitment_break(
+                actor=request.user, commitment=commitment, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "The promise is recorded as broken, with the reason.")
+            return redirect("promise-detail", project.org.slug, project.code, commitment.pk)
+    return _detail(request, project, commitment, breaking=form, status=400)
+
+
+# --- expectations ------------------------------------------------------------------------------
+
+
+@project_view("view")
+def expectation_list(request, project):
+    expectations = selectors.expectations_with_findings(project)
+    return render(
+        request,
+        "promises/expectation_list.html",
+        {
+            "project": project,
+            "expectations": expectations,
+            "contradicted": sum(1 for e in expectations if e.contradicted),
+            "plan": selectors.plan_facts(project),
+        },
+    )
+
+
+def _expectation_values(data) -> dict:
+    return {
+        "kind": data["kind"],
+        "words": data["words"],
+        "amount": data["amount"],
+        "expected_date": data["expected_date"],
+        "plan_contradicts": data["plan_contradicts"],
+        "plan_note": data["plan_note"],
+    }
+
+
+@project_view("contribute")
+def expectation_new(request, project):
+    stakeholder_list = list(selectors.stakeholder_choices(project))
+    form = ExpectationForm(
+        request.POST or None, stakeholders=stakeholder_list, currency=project.currency
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                who = _who(request, project, form, stakeholder_list, customer=True)
+                services.expectation_create(
+                    actor=request.user,
+                    project=project,
+                    stakeholder=who,
+                    **_expectation_values(form.cleaned_data),
+                )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{who.party.name}'s expectation recorded.")
+            return redirect("expectation-list", project.org.slug, project.code)
+    return render(
+        request,
+        "promises/expectation_form.html",
+        {"project": project, "form": form, "creating": True},
+    )
+
+
+@project_view("contribute")
+def expectation_edit(request, project, expectation_id):
+    expectation = selectors.expectation_get(project, expectation_id)
+    initial = {
+        "kind": expectation.kind,
+        "words": expectation.words,
+        "amount": expectation.amount,
+        "expected_date": expectation.expected_date,
+        "plan_contradicts": expectation.plan_contradicts,
+        "plan_note": expectation.plan_note,
+    }
+    form = ExpectationForm(
+        request.POST or None, initial=initial, currency=project.currency, editing=True
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.expectation_update(
+                actor=request.user,
+                expectation=expectation,
+                **_expectation_values(form.cleaned_data),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Expectation saved.")
+            return redirect("expectation-list", project.org.slug, project.code)
+    return render(
+        request,
+        "promises/expectation_form.html",
+        {"project": project, "form": form, "expectation": expectation},
+    )
+
+
+@project_view("contribute")
+@require_POST
+def expectation_delete(request, project, expectation_id):
+    expectation = selectors.expectation_get(project, expectation_id)
+    services.expectation_delete(actor=request.user, expectation=expectation)
+    messages.success(request, f"{expectation.stakeholder.party.name}'s expectation removed.")
+    return redirect("expectation-list", project.org.slug, project.code)

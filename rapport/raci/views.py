@@ -1,0 +1,789 @@
+"""Pages of the RACI (matrix, findings, activities, import, export, settings) and of SIPOC.
+
+Viewers read; contributors edit activities, phases, cells and SIPOCs; managers import, add
+parties to the project and change the thresholds. Every write goes through services.py.
+"""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from rapport.accounts.access import project_view
+from rapport.lib.forms import add_service_errors
+from rapport.stakeholders.models import Outcome, Party, ProjectStakeholder
+
+from . import importing, selectors, services, spreadsheets
+from . import render as matrix_render
+from .forms import ActivityForm, ImportForm, PhaseForm, SettingsForm, SipocForm
+from .models import Activity, Phase, RaciImport, SipocProcess
+from .rules import LETTER_NAMES, LETTERS
+
+FINDINGS_SHOWN = 25
+WHO_CHOICES = (
+    ("all", "Everyone"),
+    ("customers", "Customers"),
+    ("people", "People"),
+    ("groups", "Groups"),
+)
+
+
+def _url(name, project, *args):
+    return reverse(name, args=[project.org.slug, project.code, *args])
+
+
+def _error_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+# --- the matrix ----------------------------------------------------------------------------------
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class MatrixFilters:
+    """The matrix page's filters, read from the query string (bad values fall back to defaults)."""
+
+    def __init__(self, data, matrix):
+        phase_ids = {p.id for p in matrix.phases}
+        phase = _int(data.get("phase"))
+        self.phase = phase if phase in phase_ids else None
+        self.q = (data.get("q") or "").strip()[:100]
+        self.who = data.get("who") if data.get("who") in dict(WHO_CHOICES) else "all"
+        self.group = "outcome" if data.get("group") == "outcome" else "phase"
+        rows = data.get("rows")
+        if rows == "all":
+            self.rows = "all"
+        else:
+            rows = _int(rows)
+            self.rows = rows if rows in selectors.ROWS_CHOICES else selectors.ROWS_PER_PAGE
+
+    def params(self) -> dict:
+        params = {}
+        if self.phase:
+            params["phase"] = self.phase
+        if self.q:
+            params["q"] = self.q
+        if self.who != "all":
+            params["who"] = self.who
+        if self.group != "phase":
+            params["group"] = self.group
+        if self.rows != selectors.ROWS_PER_PAGE:
+            params["rows"] = self.rows
+        return params
+
+    def querystring(self, **extra) -> str:
+        return urlencode({**self.params(), **extra})
+
+    def parties(self, matrix):
+        from .names import normalise_name
+
+        needle = normalise_name(self.q)
+        chosen = []
+        for party in matrix.parties:
+            if self.who == "customers" and not party.is_customer:
+                continue
+            if self.who == "people" and party.is_group:
+                continue
+            if self.who == "groups" and not party.is_group:
+                continue
+            if needle and needle not in normalise_name(party.name):
+                continue
+            chosen.append(party)
+        return chosen
+
+
+def _findings_context(project, matrix, findings, params: dict | None = None):
+    """The findings panel: each finding with a link to where it is in the matrix (keeping the
+    filters that still show it)."""
+    params = dict(params or {})
+    base = _url("raci-matrix", project)
+    activity_names = {a.id: a.name for a in matrix.activities}
+    outcome_titles = {o.id: o.title for o in matrix.outcomes}
+    party_names = {p.id: p.name for p in matrix.parties}
+    row_qs = urlencode({k: v for k, v in params.items() if k != "phase"})
+    column_qs = urlencode({k: v for k, v in params.items() if k not in ("q", "who")})
+    items = []
+    for finding in findings:
+        if finding.activity_id is not None:
+            link = f"{base}?{row_qs + '&' if row_qs else ''}at={finding.activity_id}#a{finding.activity_id}"
+            about = activity_names.get(finding.activity_id)
+        elif finding.party_id is not None:
+            link = f"{base}?{column_qs}#p{finding.party_id}"
+            about = party_names.get(finding.party_id)
+        else:
+            link = f"{base}?group=outcome#go{finding.outcome_id}"
+            about = outcome_titles.get(finding.outcome_id)
+        items.append({"finding": finding, "link": link, "about": about})
+    return {
+        "findings": items,
+        "shown": items[:FINDINGS_SHOWN],
+        "counts": selectors.findings_summary(findings),
+        "total": len(findings),
+        "more": max(0, len(findings) - FINDINGS_SHOWN),
+    }
+
+
+@project_view("view")
+def matrix_page(request, project):
+    matrix = selectors.matrix_get(project)
+    findings = selectors.raci_findings(matrix)
+    filters = MatrixFilters(request.GET, matrix)
+    parties = filters.parties(matrix)
+    groups, rows = selectors.matrix_rows(matrix, group_by=filters.group, phase_id=filters.phase)
+    per_page = (len(rows) or 1) if filters.rows == "all" else filters.rows
+    paginator = Paginator(rows, per_page)
+    number = request.GET.get("page")
+    at = _int(request.GET.get("at"))
+    if at is not None:
+        index = next((i for i, r in enumerate(rows) if r.activity.id == at), None)
+        if index is not None:
+            number = index // per_page + 1
+    page = paginator.get_page(number)
+    editable = project.can_contribute
+    caption = f"RACI of {project.code}: activities down, parties across" + (
+        f" (rows {page.start_index()}-{page.end_index()} of {len(rows)})" if rows else ""
+    )
+    table = matrix_render.matrix_table(
+        caption=caption,
+        groups=groups,
+        rows=list(page.object_list),
+        parties=parties,
+        letters=matrix.letters,
+        editable=editable,
+        cell_url=_url("raci-cell", project),
+        empty_groups=filters.group == "outcome" and not filters.phase,
+    )
+    addable = []
+    if project.can_manage:
+        on_project = {p.id for p in matrix.parties if p.on_project}
+        addable = [
+            p
+            for p in Party.objects.filter(org_id=project.org_id).only("id", "name", "organisation")
+            if p.pk not in on_project
+        ]
+    return render(
+        request,
+        "raci/matrix.html",
+        {
+            "project": project,
+            "matrix": matrix,
+            "table": table,
+            "page": page,
+            "rows_total": len(rows),
+            "parties_shown": len(parties),
+            "filters": filters,
+            "who_choices": WHO_CHOICES,
+            "rows_choices": [*selectors.ROWS_CHOICES, "all"],
+            "addable": addable,
+            "editable": editable,
+            "letter_names": LETTER_NAMES,
+            "filters_qs": filters.querystring(),
+            **_findings_context(project, matrix, findings, filters.params()),
+        },
+    )
+
+
+@project_view("contribute")
+@require_POST
+def cell(request, project):
+    """Set or clear one cell; answers with the findings panel as it is now (for the page's script)
+    or, without script, sends the browser back to the matrix."""
+    activity = Activity.objects.filter(
+        project=project, pk=_int(request.POST.get("activity"))
+    ).first()
+    party = Party.objects.filter(org_id=project.org_id, pk=_int(request.POST.get("party"))).first()
+    wants_fragment = request.headers.get("X-Requested-With") == "fetch"
+    if activity is None or party is None:
+        message = "That activity or party is not in this project's RACI any more: reload the page."
+        return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+    activity.project = project
+    letter = (request.POST.get("letter") or "").strip().upper()
+    try:
+        services.raci_assign(actor=request.user, activity=activity, party=party, letter=letter)
+    except ValidationError as error:
+        if wants_fragment:
+            return HttpResponseBadRequest(
+                _error_text(error), content_type="text/plain; charset=utf-8"
+            )
+        messages.error(request, _error_text(error))
+        return redirect(_url("raci-matrix", project))
+    if not wants_fragment:
+        return redirect(_url("raci-matrix", project) + f"?at={activity.pk}#a{activity.pk}")
+    matrix = selectors.matrix_get(project)
+    found = selectors.raci_findings(matrix)
+    filters = MatrixFilters(_query_dict(request.POST.get("filters", "")), matrix)
+    response = render(
+        request,
+        "raci/_findings.html",
+        {"project": project, **_findings_context(project, matrix, found, filters.params())},
+    )
+    stored = matrix.letters.get(activity.pk, {}).get(party.pk, "")
+    response["X-Raci-Letter"] = stored
+    return response
+
+
+def _query_dict(text: str):
+    return QueryDict((text or "")[:1000])
+
+
+@project_view("view")
+def findings_page(request, project):
+    matrix = selectors.matrix_get(project)
+    found = selectors.raci_findings(matrix)
+    context = _findings_context(project, matrix, found)
+    if request.htmx:
+        return render(request, "raci/_findings.html", {"project": project, **context})
+    return render(request, "raci/findings.html", {"project": project, **context})
+
+
+@project_view("view")
+def export(request, project):
+    fmt = request.GET.get("format", "xlsx")
+    layout = request.GET.get("layout", "grid")
+    if fmt not in importing.FORMATS or layout not in importing.LAYOUTS:
+        return HttpResponseBadRequest(
+            "Choose format csv or xlsx and layout grid or list.", content_type="text/plain"
+        )
+    content, content_type, filename = importing.export_file(project, fmt=fmt, layout=layout)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@project_view("manage")
+@require_POST
+def party_add(request, project):
+    party = Party.objects.filter(org_id=project.org_id, pk=_int(request.POST.get("party"))).first()
+    if party is None:
+        messages.error(request, "Choose a party from the register.")
+    else:
+        try:
+            services.raci_party_add(actor=request.user, project=project, party=party)
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(request, f"{party.name} now has a column in the RACI.")
+    return redirect(_url("raci-matrix", project))
+
+
+@project_view("manage")
+def settings_page(request, project):
+    current = selectors.raci_settings_get(project)
+    form = SettingsForm(request.POST or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.raci_settings_update(actor=request.user, project=project, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "RACI thresholds saved: the findings use them now.")
+            return redirect(_url("raci-matrix", project))
+    return render(request, "raci/settings.html", {"project": project, "form": form})
+
+
+# --- import --------------------------------------------------------------------------------------
+
+
+@project_view("manage")
+def import_upload(request, project):
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        limit = importing.max_bytes()
+        if upload.size > limit:
+            form.add_error(
+                "file",
+                f"The file is {spreadsheets.human_size(upload.size)}; the limit is "
+                f"{spreadsheets.human_size(limit)}. Import the RACI in parts.",
+            )
+        else:
+            content = upload.read()
+            try:
+                importing.plan_import(
+                    project=project,
+                    content=content,
+                    layout=form.cleaned_data["layout"],
+                    create_missing=form.cleaned_data["create_missing"],
+                )
+            except spreadsheets.FileProblem as problem:
+                form.add_error("file", str(problem))
+            else:
+                stored = importing.import_store(
+                    actor=request.user,
+                    project=project,
+                    filename=upload.name,
+                    content=content,
+                    layout=form.cleaned_data["layout"],
+                    create_missing=form.cleaned_data["create_missing"],
+                )
+                return redirect(_url("raci-import-preview", project, stored.pk))
+    return render(request, "raci/import.html", {"project": project, "form": form})
+
+
+@project_view("manage")
+def import_preview(request, project, raci_import_id):
+    upload = get_object_or_404(RaciImport, project=project, pk=raci_import_id)
+    if upload.applied_at is not None:
+        return render(request, "raci/import_done.html", {"project": project, "upload": upload})
+    try:
+        plan = importing.plan_import(
+            project=project,
+            content=bytes(upload.content),
+            layout=upload.layout,
+            create_missing=upload.create_missing,
+        )
+    except spreadsheets.FileProblem as problem:
+        messages.error(request, str(problem))
+        return redirect(_url("raci-import", project))
+    if request.method == "POST":
+        only_valid = request.POST.get("rows") == "valid"
+        try:
+            result = importing.import_apply(
+                actor=request.user, upload=upload, only_valid=only_valid
+            )
+        except importing.ImportRefused as refused:
+            messages.error(request, str(refused))
+        except ValidationError as error:
+            messages.error(request, f"Nothing was imported: {_error_text(error)}")
+        except spreadsheets.FileProblem as problem:
+            messages.error(request, f"Nothing was imported: {problem}")
+        else:
+            messages.success(
+                request,
+                f"Imported {result['activities_imported']} activities "
+                f"({result['activities_created']} new): {result['letters_added']} letters added, "
+                f"{result['letters_changed']} changed, {result['letters_removed']} removed.",
+            )
+            return redirect(_url("raci-matrix", project))
+    problems = plan.problems
+    return render(
+        request,
+        "raci/import_preview.html",
+        {
+            "project": project,
+            "upload": upload,
+            "plan": plan,
+            "summary": plan.summary(),
+            "problems": problems[:500],
+            "more_problems": max(0, len(problems) - 500),
+        },
+    )
+
+
+# --- activities and phases -----------------------------------------------------------------------
+
+
+@project_view("view")
+def activities(request, project):
+    phases = list(project.phases.all())
+    items = list(
+        Activity.objects.filter(project=project)
+        .prefetch_related("outcomes")
+        .order_by("position", "pk")
+    )
+    by_phase = {p.pk: [] for p in phases}
+    loose = []
+    for activity in items:
+        (by_phase[activity.phase_id] if activity.phase_id in by_phase else loose).append(activity)
+    groups = [(p, by_phase[p.pk]) for p in phases]
+    if loose or not phases:
+        groups.append((None, loose))
+    return render(
+        request,
+        "raci/activities.html",
+        {"project": project, "groups": groups, "count": len(items), "phase_form": PhaseForm()},
+    )
+
+
+def _activity_form_page(request, project, activity=None):
+    initial = ActivityForm.initial_for(activity) if activity else None
+    if activity is None and request.GET.get("phase"):
+        initial = {"phase": _int(request.GET.get("phase"))}
+    form = ActivityForm(request.POST or None, project=project, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        phases = {p.pk: p for p in project.phases.all()}
+        fields = form.activity_fields(phases)
+        try:
+            if activity is None:
+                name = fields.pop("name")
+                phase = fields.pop("phase")
+                activity = services.activity_create(
+                    actor=request.user, project=project, name=name, phase=phase, **fields
+                )
+                verb = "added"
+            else:
+                activity.project = project
+                activity = services.activity_update(actor=request.user, activity=activity, **fields)
+                verb = "saved"
+            services.activity_outcomes_set(
+                actor=request.user, activity=activity, outcomes=form.chosen_outcomes()
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Activity “{activity.name}” {verb}.")
+            return redirect(_url("raci-activities", project) + f"#activity-{activity.pk}")
+    return render(
+        request, "raci/activity_form.html", {"project": project, "form": form, "activity": activity}
+    )
+
+
+@project_view("contribute")
+def activity_new(request, project):
+    return _activity_form_page(request, project)
+
+
+@project_view("contribute")
+def activity_edit(request, project, activity_id):
+    activity = get_object_or_404(Activity, project=project, pk=activity_id)
+    return _activity_form_page(request, project, activity)
+
+
+@project_view("contribute")
+@require_POST
+def activity_delete(request, project, activity_id):
+    activity = get_object_or_404(Activity, project=project, pk=activity_id)
+    activity.project = project
+    services.activity_delete(actor=request.user, activity=activity)
+    messages.success(request, f"Activity “{activity.name}” deleted, with its letters.")
+    return redirect(_url("raci-activities", project))
+
+
+@project_view("contribute")
+@require_POST
+def activity_move(request, project, activity_id):
+    activity = get_object_or_404(Activity, project=project, pk=activity_id)
+    try:
+        services.activity_move(
+            actor=request.user, activity=activity, direction=request.POST.get("direction", "")
+        )
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    return redirect(_url("raci-activities", project) + f"#activity-{activity.pk}")
+
+
+@project_view("contribute")
+def activity_letters(request, project, activity_id):
+    """Every party's letter on one activity, as a plain form: the matrix without a script."""
+    activity = get_object_or_404(Activity, project=project, pk=activity_id)
+    activity.project = project
+    matrix = selectors.matrix_get(project)
+    current = matrix.letters.get(activity.pk, {})
+    parties = matrix.parties
+    if request.method == "POST":
+        party_objects = {p.pk: p for p in Party.objects.filter(pk__in=[p.id for p in parties])}
+        cells = []
+        for party in parties:
+            wanted = (request.POST.get(f"party-{party.id}") or "").strip().upper()
+            if wanted not in ("", *LETTERS):
+                messages.error(request, f"'{wanted}' is not one of R, A, C, I.")
+                break
+            if wanted != current.get(party.id, ""):
+                cells.append((activity, party_objects[party.id], wanted or None))
+        else:
+            try:
+                services.raci_assign_many(actor=request.user, project=project, cells=cells)
+            except ValidationError as error:
+                messages.error(request, _error_text(error))
+            else:
+                messages.success(request, f"Letters of “{activity.name}” saved.")
+                return redirect(_url("raci-matrix", project) + f"?at={activity.pk}#a{activity.pk}")
+    rows = [(p, current.get(p.id, "")) for p in parties]
+    return render(
+        request,
+        "raci/activity_letters.html",
+        {
+            "project": project,
+            "activity": activity,
+            "rows": rows,
+            "letters": [(letter, LETTER_NAMES[letter]) for letter in LETTERS],
+        },
+    )
+
+
+@project_view("contribute")
+@require_POST
+def phase_new(request, project):
+    form = PhaseForm(request.POST)
+    if form.is_valid():
+        try:
+            phase = services.phase_create(
+                actor=request.user, project=project, name=form.cleaned_data["name"]
+            )
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(request, f"Phase “{phase.name}” added.")
+    else:
+        messages.error(request, "Name the phase.")
+    return redirect(_url("raci-activities", project))
+
+
+@project_view("contribute")
+def phase_edit(request, project, phase_id):
+    phase = get_object_or_404(Phase, project=project, pk=phase_id)
+    form = PhaseForm(request.POST or None, initial={"name": phase.name})
+    if request.method == "POST" and form.is_valid():
+        phase.project = project
+        try:
+            services.phase_update(actor=request.user, phase=phase, name=form.cleaned_data["name"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Phase renamed “{phase.name}”.")
+            return redirect(_url("raci-activities", project))
+    return render(
+        request, "raci/phase_form.html", {"project": project, "form": form, "phase": phase}
+    )
+
+
+@project_view("contribute")
+@require_POST
+def phase_delete(request, project, phase_id):
+    phase = get_object_or_404(Phase, project=project, pk=phase_id)
+    phase.project = project
+    services.phase_delete(actor=request.user, phase=phase)
+    messages.success(request, f"Phase “{phase.name}” deleted; its activities have no phase now.")
+    return redirect(_url("raci-activities", project))
+
+
+@project_view("contribute")
+@require_POST
+def phase_move(request, project, phase_id):
+    phase = get_object_or_404(Phase, project=project, pk=phase_id)
+    phase.project = project
+    try:
+        services.phase_move(
+            actor=request.user, phase=phase, direction=request.POST.get("direction", "")
+        )
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    return redirect(_url("raci-activities", project))
+
+
+# --- SIPOC + Outcome -----------------------------------------------------------------------------
+
+
+@project_view("view")
+def sipoc_list(request, project):
+    return render(
+        request,
+        "raci/sipoc_list.html",
+        {"project": project, "processes": selectors.sipoc_list(project), "form": SipocForm()},
+    )
+
+
+@project_view("contribute")
+@require_POST
+def sipoc_new(request, project):
+    form = SipocForm(request.POST)
+    if form.is_valid():
+        try:
+            process = services.sipoc_create(
+                actor=request.user, project=project, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect(_url("sipoc-detail", project, process.pk))
+    return render(
+        request,
+        "raci/sipoc_list.html",
+        {"project": project, "processes": selectors.sipoc_list(project), "form": form},
+        status=400,
+    )
+
+
+def _process(project, process_id) -> SipocProcess:
+    process = get_object_or_404(SipocProcess, project=project, pk=process_id)
+    process.project = project
+    return process
+
+
+def _sipoc_choices(project, view):
+    supplier_ids = {s.party_id for s in view.suppliers}
+    customer_ids = {c.party_id for c in view.customers}
+    chosen_outcomes = {o.pk for o in view.outcomes}
+    parties = list(Party.objects.filter(org_id=project.org_id).only("id", "name", "organisation"))
+    customers_first = set(
+        ProjectStakeholder.objects.filter(project=project, is_customer=True).values_list(
+            "party_id", flat=True
+        )
+    )
+    return {
+        "supplier_parties": [p for p in parties if p.pk not in supplier_ids],
+        "customer_parties": sorted(
+            (p for p in parties if p.pk not in customer_ids),
+            key=lambda p: (p.pk not in customers_first, p.name.casefold()),
+        ),
+        "free_outcomes": [
+            o for o in Outcome.objects.filter(project=project) if o.pk not in chosen_outcomes
+        ],
+        "deliverables": list(
+            Activity.objects.filter(project=project).order_by("position").only("id", "name", "kind")
+        ),
+    }
+
+
+@project_view("view")
+def sipoc_detail(request, project, process_id):
+    process = _process(project, process_id)
+    view = selectors.sipoc_get(process)
+    context = {"project": project, "view": view, "process": process}
+    if project.can_contribute:
+        context.update(_sipoc_choices(project, view))
+    return render(request, "raci/sipoc_detail.html", context)
+
+
+@project_view("contribute")
+def sipoc_edit(request, project, process_id):
+    process = _process(project, process_id)
+    form = SipocForm(
+        request.POST or None, initial={"name": process.name, "description": process.description}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.sipoc_update(actor=request.user, process=process, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Process saved.")
+            return redirect(_url("sipoc-detail", project, process.pk))
+    return render(
+        request, "raci/sipoc_form.html", {"project": project, "form": form, "process": process}
+    )
+
+
+@project_view("contribute")
+@require_POST
+def sipoc_delete(request, project, process_id):
+    process = _process(project, process_id)
+    services.sipoc_delete(actor=request.user, process=process)
+    messages.success(request, f"SIPOC “{process.name}” deleted.")
+    return redirect(_url("sipoc-list", project))
+
+
+@project_view("contribute")
+@require_POST
+def sipoc_item_add(request, project, process_id, column):
+    process = _process(project, process_id)
+    if column not in services.SIPOC_COLUMNS:
+        return HttpResponseBadRequest("No such SIPOC column.", content_type="text/plain")
+    post = request.POST
+    party = outcome = supplier = activity = None
+    if post.get("party"):
+        party = Party.objects.filter(org_id=project.org_id, pk=_int(post["party"])).first()
+    if post.get("outcome"):
+        outcome = Outcome.objects.filter(project=project, pk=_int(post["outcome"])).first()
+    if post.get("supplier"):
+        supplier = process.suppliers.filter(pk=_int(post["supplier"])).first()
+    if post.get("activity"):
+        activity = Activity.objects.filter(project=project, pk=_int(post["activity"])).first()
+    try:
+        services.sipoc_item_add(
+            actor=request.user,
+            process=process,
+            column=column,
+            name=post.get("name", "")[:300],
+            party=party,
+            outcome=outcome,
+            supplier=supplier,
+            activity=activity,
+        )
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, f"Added to {column}.")
+    return redirect(_url("sipoc-detail", project, process.pk) + f"#col-{column}")
+
+
+def _sipoc_item(process, column, item_id):
+    try:
+        return services.sipoc_item_get(process, column, item_id)
+    except LookupError:
+        raise Http404("No such entry") from None
+
+
+@project_view("contribute")
+@require_POST
+def sipoc_item_remove(request, project, process_id, column, item_id):
+    process = _process(project, process_id)
+    item = _sipoc_item(process, column, item_id)
+    services.sipoc_item_remove(actor=request.user, process=process, column=column, item=item)
+    messages.success(request, f"Removed “{item}” from {column}.")
+    return redirect(_url("sipoc-detail", project, process.pk) + f"#col-{column}")
+
+
+@project_view("contribute")
+@require_POST
+def sipoc_item_move(request, project, process_id, column, item_id):
+    process = _process(project, process_id)
+    item = _sipoc_item(process, column, item_id)
+    try:
+        services.sipoc_item_move(
+            actor=request.user,
+            process=process,
+            column=column,
+            item=item,
+            direction=request.POST.get("direction", ""),
+        )
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    return redirect(_url("sipoc-detail", project, process.pk) + f"#col-{column}")
+
+
+@project_view("contribute")
+@require_POST
+def sipoc_links(request, project, process_id):
+    process = _process(project, process_id)
+    produces, serves = set(), set()
+    for value in request.POST.getlist("produces"):
+        a, _, b = value.partition("-")
+        if _int(a) is not None and _int(b) is not None:
+            produces.add((int(a), int(b)))
+    for value in request.POST.getlist("serves"):
+        a, _, b = value.partition("-")
+        if _int(a) is not None and _int(b) is not None:
+            serves.add((int(a), int(b)))
+    try:
+        services.sipoc_links_set(
+            actor=request.user, process=process, produces=produces, serves=serves
+        )
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, "Links saved.")
+    return redirect(_url("sipoc-detail", project, process.pk) + "#links")
+
+
+@project_view("view")
+def sipoc_export(request, project, process_id):
+    from .sipoc_export import sipoc_xlsx
+
+    process = _process(project, process_id)
+    content = sipoc_xlsx(selectors.sipoc_get(process))
+    response = HttpResponse(content, content_type=spreadsheets.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = (
+        f'attachment; filename="{project.code}-sipoc-{process.pk}.xlsx"'
+    )
+    return response
+
+
+@project_view("view")
+def sipoc_print(request, project, process_id):
+    process = _process(project, process_id)
+    view = selectors.sipoc_get(process)
+    return render(
+        request, "raci/sipoc_print.html", {"project": project, "view": view, "process": process}
+    )

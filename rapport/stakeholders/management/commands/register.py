@@ -1,0 +1,125 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from rapport.accounts.models import Organisation
+from rapport.projects.selectors import project_get_by_ref
+from rapport.stakeholders import importing
+from rapport.stakeholders.spreadsheets import FileProblem, check_size, read_table
+
+
+class Command(BaseCommand):
+    help = (
+        "The stakeholder register as a spreadsheet: "
+        "`register import --project CODE FILE [--valid-only|--dry-run]`, "
+        "`register export --project CODE --format csv|xlsx -o FILE` (or --org SLUG for the whole register)."
+    )
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        for name, text in (
+            ("import", "import a CSV or XLSX file"),
+            ("export", "export to CSV or XLSX"),
+        ):
+            p = sub.add_parser(name, help=text)
+            where = p.add_mutually_exclusive_group(required=True)
+            where.add_argument("--project", help="CODE or ORG/CODE: the project's stakeholders")
+            where.add_argument("--org", help="organisation slug: its whole register (parties only)")
+            if name == "import":
+                p.add_argument("file", help="the CSV or XLSX file")
+                mode = p.add_mutually_exclusive_group()
+                mode.add_argument(
+                    "--dry-run", action="store_true", help="check and report; write nothing"
+                )
+                mode.add_argument(
+                    "--valid-only", action="store_true", help="import the valid rows, skip the rest"
+                )
+            else:
+                p.add_argument("--format", choices=["csv", "xlsx"], default="csv")
+                p.add_argument(
+                    "-o",
+                    "--output",
+                    required=True,
+                    help="file to write ('-' for standard output, CSV only)",
+                )
+
+    def _where(self, project, org):
+        if project:
+            try:
+                found = project_get_by_ref(project)
+            except LookupError as error:
+                raise CommandError(str(error)) from None
+            return found.org, found
+        organisation = Organisation.objects.filter(slug=org).first()
+        if organisation is None:
+            raise CommandError(f"No organisation with the slug {org!r}.")
+        return organisation, None
+
+    def handle(self, *args, action, **options):
+        org, project = self._where(options.get("project"), options.get("org"))
+        if action == "export":
+            self.export(org, project, options["format"], options["output"])
+        else:
+            self.import_(org, project, options["file"], options["dry_run"], options["valid_only"])
+
+    def export(self, org, project, fmt, output):
+        content, _, _ = importing.export_file(org=org, project=project, fmt=fmt)
+        if output == "-":
+            if fmt != "csv":
+                raise CommandError("Only CSV goes to standard output; give -o FILE.xlsx for XLSX.")
+            self.stdout.write(content.decode("utf-8-sig"), ending="")
+            return
+        Path(output).write_bytes(content)
+        rows = content.count(b"\n") - 1 if fmt == "csv" else None
+        what = (
+            f"{project.org.slug}/{project.code} stakeholders"
+            if project
+            else f"the {org.slug} register"
+        )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Exported {what} to {output}" + (f" ({rows} rows)." if rows is not None else ".")
+            )
+        )
+
+    def import_(self, org, project, path, dry_run, valid_only):
+        file = Path(path)
+        if not file.is_file():
+            raise CommandError(f"No file {path}.")
+        try:
+            check_size(file.stat().st_size, settings.RAPPORT_IMPORT_MAX_BYTES)
+            table = read_table(file.read_bytes(), max_bytes=settings.RAPPORT_IMPORT_MAX_BYTES)
+        except FileProblem as problem:
+            raise CommandError(str(problem)) from None
+        plan = importing.plan_import(org=org, project=project, table=table)
+        for note in plan.notes:
+            self.stdout.write(f"note: {note}")
+        for p in plan.problems:
+            where = f"row {p.row}" if p.row else "file"
+            column = f", {p.column}" if p.column else ""
+            value = f" [{p.value}]" if p.value else ""
+            self.stderr.write(f"{path}: {where}{column}: {p.message}{value}")
+        counts = plan.counts()
+        summary = (
+            f"{counts['rows']} rows: {counts['valid']} valid ({counts['create']} new, {counts['update']} changed, "
+            f"{counts['unchanged']} unchanged), {counts['invalid']} with problems."
+        )
+        if dry_run:
+            self.stdout.write(f"Dry run, nothing written. {summary}")
+            if not plan.is_valid:
+                raise CommandError(f"{len(plan.problems)} problem(s) found.")
+            return
+        try:
+            result = importing.apply_import(
+                actor=None, org=org, project=project, plan=plan, only_valid=valid_only
+            )
+        except importing.ImportRefused as refused:
+            raise CommandError(str(refused)) from None
+        skipped = f", {result['skipped']} skipped" if result["skipped"] else ""
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Imported {path}: {result['created']} added, {result['updated']} updated, "
+                f"{result['unchanged']} unchanged{skipped}."
+            )
+        )
