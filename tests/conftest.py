@@ -51,12 +51,17 @@ def world(db) -> World:
     alpha = projects.project_create(
         actor=manager, org=acme, code="ALPHA", name="Alpha rollout", goals=["Happy customers"]
     )
-    projects.project_member_set(actor=manager, project=alpha, user=contributor, role=ProjectRole.CONTRIBUTOR)
+    projects.project_member_set(
+        actor=manager, project=alpha, user=contributor, role=ProjectRole.CONTRIBUTOR
+    )
     projects.project_member_set(actor=manager, project=alpha, user=viewer, role=ProjectRole.VIEWER)
 
     globex = accounts.org_create(actor=outsider, slug="globex", name="Globex Secretive")
     omega = projects.project_create(
-        actor=outsider, org=globex, code="OMEGA", name="Omega classified merger",
+        actor=outsider,
+        org=globex,
+        code="OMEGA",
+        name="Omega classified merger",
         description="GLOBEX-SECRET-DESCRIPTION",
     )
     return World(acme, globex, alpha, omega, owner, manager, contributor, viewer, member, outsider)
@@ -131,7 +136,9 @@ CHROMIUM_ARGS = [
 @pytest.fixture(scope="session")
 def browser():
     if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
-        pytest.fail(f"Chromium not found at {CHROMIUM}: `apt-get install chromium` (make test does it in CI).")
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}: `apt-get install chromium` (make test does it in CI)."
+        )
     # Playwright runs an event loop in this thread; Django's ORM calls from the test are safe here.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     from playwright.sync_api import sync_playwright
@@ -150,9 +157,11 @@ def page(browser):
     broken_assets = []
     page.on(
         "response",
-        lambda r: broken_assets.append(f"{r.status} {r.url}")
-        if r.status >= 400 and "/static/" in r.url
-        else None,
+        lambda r: (
+            broken_assets.append(f"{r.status} {r.url}")
+            if r.status >= 400 and "/static/" in r.url
+            else None
+        ),
     )
     yield page
     context.close()

@@ -19,7 +19,14 @@ FOREIGN_MARKERS = ("Alpha rollout", "Happy customers")  # Acme data Globex must 
 ACME_PERSONAS = ("owner", "manager", "contributor", "viewer", "member")
 
 # Project level of each persona on ALPHA, and organisation level in Acme.
-PROJECT_LEVEL = {"owner": 4, "manager": 3, "contributor": 2, "viewer": 1, "member": 0, "outsider": 0}
+PROJECT_LEVEL = {
+    "owner": 4,
+    "manager": 3,
+    "contributor": 2,
+    "viewer": 1,
+    "member": 0,
+    "outsider": 0,
+}
 ORG_LEVEL = {"owner": 2, "manager": 1, "contributor": 1, "viewer": 1, "member": 1, "outsider": 0}
 PROJECT_NEEDS = {"view": 1, "contribute": 2, "manage": 3, "own": 4}
 ORG_NEEDS = {"member": 1, "owner": 2}
@@ -69,7 +76,9 @@ def object_ids(world):
 @pytest.fixture
 def url_values(world, object_ids):
     token, _ = accounts.api_token_create(actor=world.owner, name="t")
-    invitation, raw = accounts.invitation_create(actor=world.owner, org=world.acme, email="new@acme.example")
+    invitation, raw = accounts.invitation_create(
+        actor=world.owner, org=world.acme, email="new@acme.example"
+    )
     return {
         "org": "acme",
         "code": "ALPHA",
@@ -268,7 +277,9 @@ def test_every_web_view_declares_the_access_written_down_for_it():
         if is_api_operation(route):
             continue
         name = f"api:{pattern.name}" if route.startswith("api/v1/") else pattern.name
-        declared[name] = getattr(pattern.callback, "access_need", "MISSING (see rapport.accounts.access)")
+        declared[name] = getattr(
+            pattern.callback, "access_need", "MISSING (see rapport.accounts.access)"
+        )
     assert declared == WEB_NEEDS
 
 
@@ -306,7 +317,9 @@ def test_an_outsider_gets_404_and_changes_nothing_on_every_write(world, url_valu
         if kind not in ("project", "org"):
             continue
         url = fill(route, url_values)
-        response = client.post(url, {"role": "owner", "confirm_code": "ALPHA", "email": "x@y.example"})
+        response = client.post(
+            url, {"role": "owner", "confirm_code": "ALPHA", "email": "x@y.example"}
+        )
         assert response.status_code == 404, url
     assert LogEntry.objects.count() == before
 
@@ -367,25 +380,55 @@ API_NEEDS = {
     ("get", "/api/v1/projects/{project_id}/stakeholders"): ("project", "view"),
     ("post", "/api/v1/projects/{project_id}/stakeholders"): ("project", "contribute"),
     ("get", "/api/v1/projects/{project_id}/stakeholders/{stakeholder_id}"): ("project", "view"),
-    ("patch", "/api/v1/projects/{project_id}/stakeholders/{stakeholder_id}"): ("project", "contribute"),
-    ("delete", "/api/v1/projects/{project_id}/stakeholders/{stakeholder_id}"): ("project", "contribute"),
+    ("patch", "/api/v1/projects/{project_id}/stakeholders/{stakeholder_id}"): (
+        "project",
+        "contribute",
+    ),
+    ("delete", "/api/v1/projects/{project_id}/stakeholders/{stakeholder_id}"): (
+        "project",
+        "contribute",
+    ),
     ("get", "/api/v1/projects/{project_id}/customer-findings"): ("project", "view"),
-    ("put", "/api/v1/projects/{project_id}/category-considerations/{category_id}"): ("project", "contribute"),
+    ("put", "/api/v1/projects/{project_id}/category-considerations/{category_id}"): (
+        "project",
+        "contribute",
+    ),
     ("get", "/api/v1/projects/{project_id}/stakeholder-pictures"): ("project", "view"),
     ("get", "/api/v1/projects/{project_id}/value-criteria"): ("project", "view"),
-    ("post", "/api/v1/projects/{project_id}/stakeholders/{stakeholder_id}/value-criteria"): ("project", "contribute"),
-    ("patch", "/api/v1/projects/{project_id}/value-criteria/{criterion_id}"): ("project", "contribute"),
-    ("delete", "/api/v1/projects/{project_id}/value-criteria/{criterion_id}"): ("project", "contribute"),
+    ("post", "/api/v1/projects/{project_id}/stakeholders/{stakeholder_id}/value-criteria"): (
+        "project",
+        "contribute",
+    ),
+    ("patch", "/api/v1/projects/{project_id}/value-criteria/{criterion_id}"): (
+        "project",
+        "contribute",
+    ),
+    ("delete", "/api/v1/projects/{project_id}/value-criteria/{criterion_id}"): (
+        "project",
+        "contribute",
+    ),
     ("get", "/api/v1/projects/{project_id}/outcomes"): ("project", "view"),
     ("post", "/api/v1/projects/{project_id}/outcomes"): ("project", "contribute"),
     ("get", "/api/v1/projects/{project_id}/outcomes/{outcome_id}"): ("project", "view"),
     ("patch", "/api/v1/projects/{project_id}/outcomes/{outcome_id}"): ("project", "contribute"),
     ("delete", "/api/v1/projects/{project_id}/outcomes/{outcome_id}"): ("project", "contribute"),
-    ("put", "/api/v1/projects/{project_id}/outcomes/{outcome_id}/positions/{stakeholder_id}"): ("project", "contribute"),
-    ("post", "/api/v1/projects/{project_id}/outcomes/{outcome_id}/measurements"): ("project", "contribute"),
+    ("put", "/api/v1/projects/{project_id}/outcomes/{outcome_id}/positions/{stakeholder_id}"): (
+        "project",
+        "contribute",
+    ),
+    ("post", "/api/v1/projects/{project_id}/outcomes/{outcome_id}/measurements"): (
+        "project",
+        "contribute",
+    ),
     ("get", "/api/v1/projects/{project_id}/outcome-conflicts"): ("project", "view"),
-    ("put", "/api/v1/projects/{project_id}/outcomes/{outcome_id}/conflicts/{other_outcome_id}"): ("project", "contribute"),
-    ("patch", "/api/v1/projects/{project_id}/outcome-conflicts/{conflict_id}"): ("project", "contribute"),
+    ("put", "/api/v1/projects/{project_id}/outcomes/{outcome_id}/conflicts/{other_outcome_id}"): (
+        "project",
+        "contribute",
+    ),
+    ("patch", "/api/v1/projects/{project_id}/outcome-conflicts/{conflict_id}"): (
+        "project",
+        "contribute",
+    ),
     # RACI and SIPOC
     ("get", "/api/v1/projects/{project_id}/phases"): ("project", "view"),
     ("post", "/api/v1/projects/{project_id}/phases"): ("project", "contribute"),
@@ -414,25 +457,58 @@ API_NEEDS = {
     ("get", "/api/v1/projects/{project_id}/commitments"): ("project", "view"),
     ("post", "/api/v1/projects/{project_id}/commitments"): ("project", "contribute"),
     ("get", "/api/v1/projects/{project_id}/commitments/{commitment_id}"): ("project", "view"),
-    ("post", "/api/v1/projects/{project_id}/commitments/{commitment_id}/delivery"): ("project", "contribute"),
-    ("post", "/api/v1/projects/{project_id}/commitments/{commitment_id}/renegotiations"): ("project", "contribute"),
-    ("post", "/api/v1/projects/{project_id}/commitments/{commitment_id}/breach"): ("project", "contribute"),
+    ("post", "/api/v1/projects/{project_id}/commitments/{commitment_id}/delivery"): (
+        "project",
+        "contribute",
+    ),
+    ("post", "/api/v1/projects/{project_id}/commitments/{commitment_id}/renegotiations"): (
+        "project",
+        "contribute",
+    ),
+    ("post", "/api/v1/projects/{project_id}/commitments/{commitment_id}/breach"): (
+        "project",
+        "contribute",
+    ),
     ("get", "/api/v1/projects/{project_id}/commitment-figures"): ("project", "view"),
     ("get", "/api/v1/projects/{project_id}/expectations"): ("project", "view"),
     ("post", "/api/v1/projects/{project_id}/expectations"): ("project", "contribute"),
-    ("patch", "/api/v1/projects/{project_id}/expectations/{expectation_id}"): ("project", "contribute"),
-    ("delete", "/api/v1/projects/{project_id}/expectations/{expectation_id}"): ("project", "contribute"),
+    ("patch", "/api/v1/projects/{project_id}/expectations/{expectation_id}"): (
+        "project",
+        "contribute",
+    ),
+    ("delete", "/api/v1/projects/{project_id}/expectations/{expectation_id}"): (
+        "project",
+        "contribute",
+    ),
     # Estimates
     ("get", "/api/v1/projects/{project_id}/estimates"): ("project", "view"),
-    ("put", "/api/v1/projects/{project_id}/activities/{activity_id}/estimate"): ("project", "contribute"),
-    ("delete", "/api/v1/projects/{project_id}/activities/{activity_id}/estimate"): ("project", "contribute"),
-    ("put", "/api/v1/projects/{project_id}/activities/{activity_id}/predecessors"): ("project", "contribute"),
+    ("put", "/api/v1/projects/{project_id}/activities/{activity_id}/estimate"): (
+        "project",
+        "contribute",
+    ),
+    ("delete", "/api/v1/projects/{project_id}/activities/{activity_id}/estimate"): (
+        "project",
+        "contribute",
+    ),
+    ("put", "/api/v1/projects/{project_id}/activities/{activity_id}/predecessors"): (
+        "project",
+        "contribute",
+    ),
     ("put", "/api/v1/projects/{project_id}/estimate-target"): ("project", "manage"),
     ("delete", "/api/v1/projects/{project_id}/estimate-target"): ("project", "manage"),
     ("get", "/api/v1/projects/{project_id}/estimate-versions"): ("project", "view"),
-    ("get", "/api/v1/projects/{project_id}/estimate-versions/{version_number}"): ("project", "view"),
-    ("get", "/api/v1/projects/{project_id}/estimate-versions/{version_number}/compare"): ("project", "view"),
-    ("post", "/api/v1/projects/{project_id}/estimate-versions/{version_number}/restore"): ("project", "manage"),
+    ("get", "/api/v1/projects/{project_id}/estimate-versions/{version_number}"): (
+        "project",
+        "view",
+    ),
+    ("get", "/api/v1/projects/{project_id}/estimate-versions/{version_number}/compare"): (
+        "project",
+        "view",
+    ),
+    ("post", "/api/v1/projects/{project_id}/estimate-versions/{version_number}/restore"): (
+        "project",
+        "manage",
+    ),
     ("post", "/api/v1/projects/{project_id}/simulations"): ("project", "manage"),
     ("get", "/api/v1/projects/{project_id}/simulations/latest"): ("project", "view"),
     # Honest status
@@ -440,8 +516,14 @@ API_NEEDS = {
     ("get", "/api/v1/projects/{project_id}/status-updates"): ("project", "view"),
     ("post", "/api/v1/projects/{project_id}/status-updates"): ("project", "manage"),
     ("get", "/api/v1/projects/{project_id}/status-updates/{status_update_id}"): ("project", "view"),
-    ("post", "/api/v1/projects/{project_id}/status-updates/{status_update_id}/publish"): ("project", "manage"),
-    ("post", "/api/v1/projects/{project_id}/status-updates/{status_update_id}/corrections"): ("project", "manage"),
+    ("post", "/api/v1/projects/{project_id}/status-updates/{status_update_id}/publish"): (
+        "project",
+        "manage",
+    ),
+    ("post", "/api/v1/projects/{project_id}/status-updates/{status_update_id}/corrections"): (
+        "project",
+        "manage",
+    ),
     ("get", "/api/v1/projects/{project_id}/risks"): ("project", "view"),
     ("post", "/api/v1/projects/{project_id}/risks"): ("project", "contribute"),
     ("post", "/api/v1/projects/{project_id}/risks/{risk_id}/close"): ("project", "contribute"),
@@ -451,70 +533,173 @@ API_NEEDS = {
     ("post", "/api/v1/projects/{project_id}/comms/plan"): ("project", "manage"),
     ("patch", "/api/v1/projects/{project_id}/comms/plan/{plan_row_id}"): ("project", "manage"),
     ("delete", "/api/v1/projects/{project_id}/comms/plan/{plan_row_id}"): ("project", "manage"),
-    ("post", "/api/v1/projects/{project_id}/comms/plan/{plan_row_id}/send-now"): ("project", "manage"),
+    ("post", "/api/v1/projects/{project_id}/comms/plan/{plan_row_id}/send-now"): (
+        "project",
+        "manage",
+    ),
     ("get", "/api/v1/projects/{project_id}/comms/deliveries"): ("project", "view"),
     ("get", "/api/v1/projects/{project_id}/comms/due"): ("project", "view"),
     ("get", "/api/v1/orgs/{slug}/comms/load"): ("org", "owner"),
 }
 
 API_BODIES = {
-    ("post", "/api/v1/orgs/{slug}/invitations"): {"email": "new.person@acme.example", "role": "member"},
+    ("post", "/api/v1/orgs/{slug}/invitations"): {
+        "email": "new.person@acme.example",
+        "role": "member",
+    },
     ("post", "/api/v1/projects"): {"org": "acme", "code": "NEWP", "name": "New project"},
     ("patch", "/api/v1/projects/{project_id}"): {"name": "Renamed"},
     ("delete", "/api/v1/projects/{project_id}"): {"confirm_code": "ALPHA"},
-    ("put", "/api/v1/projects/{project_id}/members"): {"email": "carl.contrib@acme.example", "role": "viewer"},
+    ("put", "/api/v1/projects/{project_id}/members"): {
+        "email": "carl.contrib@acme.example",
+        "role": "viewer",
+    },
     # Customers (path ids from tests/stakeholders/factories.py; imports send a one-row CSV).
     ("post", "/api/v1/orgs/{slug}/categories"): {"name": "Pensioners", "hint": "Former staff?"},
     ("patch", "/api/v1/orgs/{slug}/categories/{category_id}"): {"hint": "Staff representatives"},
     ("post", "/api/v1/orgs/{slug}/parties"): {"name": "Dana Director", "title": "COO"},
     ("patch", "/api/v1/orgs/{slug}/parties/{party_id}"): {"department": "Sales"},
-    ("post", "/api/v1/orgs/{slug}/register-import"): {"filename": "r.csv", "content_base64": "TmFtZQpOZXcgUGVyc29uCg=="},
-    ("post", "/api/v1/projects/{project_id}/register-import"): {"filename": "r.csv", "content_base64": "TmFtZQpOZXcgUGVyc29uCg=="},
-    ("post", "/api/v1/projects/{project_id}/stakeholders"): {"party": {"name": "Eve End-user"}, "roles": ["end_user"], "power": 2, "interest": 4},
-    ("patch", "/api/v1/projects/{project_id}/stakeholders/{stakeholder_id}"): {"attitude": "sceptic", "nervous": True},
-    ("put", "/api/v1/projects/{project_id}/category-considerations/{category_id}"): {"not_applicable": True, "reason": "No staff affected"},
-    ("post", "/api/v1/projects/{project_id}/stakeholders/{stakeholder_id}/value-criteria"): {"text": "Fast answers", "weight": 2},
+    ("post", "/api/v1/orgs/{slug}/register-import"): {
+        "filename": "r.csv",
+        "content_base64": "TmFtZQpOZXcgUGVyc29uCg==",
+    },
+    ("post", "/api/v1/projects/{project_id}/register-import"): {
+        "filename": "r.csv",
+        "content_base64": "TmFtZQpOZXcgUGVyc29uCg==",
+    },
+    ("post", "/api/v1/projects/{project_id}/stakeholders"): {
+        "party": {"name": "Eve End-user"},
+        "roles": ["end_user"],
+        "power": 2,
+        "interest": 4,
+    },
+    ("patch", "/api/v1/projects/{project_id}/stakeholders/{stakeholder_id}"): {
+        "attitude": "sceptic",
+        "nervous": True,
+    },
+    ("put", "/api/v1/projects/{project_id}/category-considerations/{category_id}"): {
+        "not_applicable": True,
+        "reason": "No staff affected",
+    },
+    ("post", "/api/v1/projects/{project_id}/stakeholders/{stakeholder_id}/value-criteria"): {
+        "text": "Fast answers",
+        "weight": 2,
+    },
     ("patch", "/api/v1/projects/{project_id}/value-criteria/{criterion_id}"): {"weight": 5},
-    ("post", "/api/v1/projects/{project_id}/outcomes"): {"title": "Fewer calls", "metric": "Calls a week", "baseline": 100, "target": 60},
+    ("post", "/api/v1/projects/{project_id}/outcomes"): {
+        "title": "Fewer calls",
+        "metric": "Calls a week",
+        "baseline": 100,
+        "target": 60,
+    },
     ("patch", "/api/v1/projects/{project_id}/outcomes/{outcome_id}"): {"is_csf": True},
-    ("put", "/api/v1/projects/{project_id}/outcomes/{outcome_id}/positions/{stakeholder_id}"): {"status": "agreed"},
-    ("post", "/api/v1/projects/{project_id}/outcomes/{outcome_id}/measurements"): {"measured_on": "2025-01-01", "value": 3},
-    ("put", "/api/v1/projects/{project_id}/outcomes/{outcome_id}/conflicts/{other_outcome_id}"): {"description": "Both need the same budget"},
-    ("patch", "/api/v1/projects/{project_id}/outcome-conflicts/{conflict_id}"): {"resolution": "Phased investment"},
+    ("put", "/api/v1/projects/{project_id}/outcomes/{outcome_id}/positions/{stakeholder_id}"): {
+        "status": "agreed"
+    },
+    ("post", "/api/v1/projects/{project_id}/outcomes/{outcome_id}/measurements"): {
+        "measured_on": "2025-01-01",
+        "value": 3,
+    },
+    ("put", "/api/v1/projects/{project_id}/outcomes/{outcome_id}/conflicts/{other_outcome_id}"): {
+        "description": "Both need the same budget"
+    },
+    ("patch", "/api/v1/projects/{project_id}/outcome-conflicts/{conflict_id}"): {
+        "resolution": "Phased investment"
+    },
     # RACI and SIPOC (path ids from tests/raci/factories.py; the import previews a one-row grid).
     ("post", "/api/v1/projects/{project_id}/phases"): {"name": "Operate"},
     ("patch", "/api/v1/projects/{project_id}/phases/{phase_id}"): {"name": "Design and plan"},
-    ("post", "/api/v1/projects/{project_id}/activities"): {"name": "Write the manual", "kind": "deliverable"},
+    ("post", "/api/v1/projects/{project_id}/activities"): {
+        "name": "Write the manual",
+        "kind": "deliverable",
+    },
     ("patch", "/api/v1/projects/{project_id}/activities/{activity_id}"): {"status": "in_progress"},
     ("put", "/api/v1/projects/{project_id}/raci/cells"): {"cells": []},
     ("put", "/api/v1/projects/{project_id}/raci/settings"): {"max_consulted": 4},
-    ("post", "/api/v1/projects/{project_id}/raci/import"): {"filename": "raci.csv", "content_base64": "QWN0aXZpdHksQW5uIExlZQpHby1saXZlIGRlY2lzaW9uLEEK"},
+    ("post", "/api/v1/projects/{project_id}/raci/import"): {
+        "filename": "raci.csv",
+        "content_base64": "QWN0aXZpdHksQW5uIExlZQpHby1saXZlIGRlY2lzaW9uLEEK",
+    },
     ("post", "/api/v1/projects/{project_id}/sipocs"): {"name": "Support a customer"},
-    ("patch", "/api/v1/projects/{project_id}/sipocs/{process_id}"): {"description": "From call to answer"},
-    ("put", "/api/v1/projects/{project_id}/sipocs/{process_id}/content"): {"steps": ["Receive", "Sort", "Answer", "Close"]},
+    ("patch", "/api/v1/projects/{project_id}/sipocs/{process_id}"): {
+        "description": "From call to answer"
+    },
+    ("put", "/api/v1/projects/{project_id}/sipocs/{process_id}/content"): {
+        "steps": ["Receive", "Sort", "Answer", "Close"]
+    },
     # Promises and estimates (path ids from tests/estimates/factories.py).
-    ("post", "/api/v1/projects/{project_id}/commitments"): {"party": "Penny Promisee", "what": "Send the plan", "promised_date": "2030-01-31"},
-    ("post", "/api/v1/projects/{project_id}/commitments/{commitment_id}/delivery"): {"delivered_on": "2020-01-20", "delivered_scope": "as"},
-    ("post", "/api/v1/projects/{project_id}/commitments/{commitment_id}/renegotiations"): {"new_date": "2031-01-31", "reason": "Vendor late"},
-    ("post", "/api/v1/projects/{project_id}/commitments/{commitment_id}/breach"): {"reason": "Cancelled"},
-    ("post", "/api/v1/projects/{project_id}/expectations"): {"party": "Penny Promisee", "kind": "quality", "words": "Fast screens"},
-    ("patch", "/api/v1/projects/{project_id}/expectations/{expectation_id}"): {"words": "Faster screens"},
-    ("put", "/api/v1/projects/{project_id}/activities/{activity_id}/estimate"): {"duration": [1, 2, 3], "cost": [10, 20, 30], "reason": "Re-estimated"},
-    ("delete", "/api/v1/projects/{project_id}/activities/{activity_id}/estimate"): {"reason": "Out of scope"},
-    ("put", "/api/v1/projects/{project_id}/activities/{activity_id}/predecessors"): {"predecessors": [], "reason": "Starts at once"},
+    ("post", "/api/v1/projects/{project_id}/commitments"): {
+        "party": "Penny Promisee",
+        "what": "Send the plan",
+        "promised_date": "2030-01-31",
+    },
+    ("post", "/api/v1/projects/{project_id}/commitments/{commitment_id}/delivery"): {
+        "delivered_on": "2020-01-20",
+        "delivered_scope": "as",
+    },
+    ("post", "/api/v1/projects/{project_id}/commitments/{commitment_id}/renegotiations"): {
+        "new_date": "2031-01-31",
+        "reason": "Vendor late",
+    },
+    ("post", "/api/v1/projects/{project_id}/commitments/{commitment_id}/breach"): {
+        "reason": "Cancelled"
+    },
+    ("post", "/api/v1/projects/{project_id}/expectations"): {
+        "party": "Penny Promisee",
+        "kind": "quality",
+        "words": "Fast screens",
+    },
+    ("patch", "/api/v1/projects/{project_id}/expectations/{expectation_id}"): {
+        "words": "Faster screens"
+    },
+    ("put", "/api/v1/projects/{project_id}/activities/{activity_id}/estimate"): {
+        "duration": [1, 2, 3],
+        "cost": [10, 20, 30],
+        "reason": "Re-estimated",
+    },
+    ("delete", "/api/v1/projects/{project_id}/activities/{activity_id}/estimate"): {
+        "reason": "Out of scope"
+    },
+    ("put", "/api/v1/projects/{project_id}/activities/{activity_id}/predecessors"): {
+        "predecessors": [],
+        "reason": "Starts at once",
+    },
     ("put", "/api/v1/projects/{project_id}/estimate-target"): {"budget": 1000, "reason": "New ask"},
     ("delete", "/api/v1/projects/{project_id}/estimate-target"): {"reason": "Withdrawn"},
-    ("post", "/api/v1/projects/{project_id}/estimate-versions/{version_number}/restore"): {"reason": "Back to the start"},
+    ("post", "/api/v1/projects/{project_id}/estimate-versions/{version_number}/restore"): {
+        "reason": "Back to the start"
+    },
     ("post", "/api/v1/projects/{project_id}/simulations"): {"iterations": 200, "seed": 1},
     # Communication plan and honest status (path ids from tests/comms/factories.py)
     ("post", "/api/v1/projects/{project_id}/status-updates"): {
-        "period_start": "2025-03-17", "period_end": "2025-03-23", "overall": "red", "summary": "Late",
-        "not_going_well": "Hosting", "publish": True,
+        "period_start": "2025-03-17",
+        "period_end": "2025-03-23",
+        "overall": "red",
+        "summary": "Late",
+        "not_going_well": "Hosting",
+        "publish": True,
     },
-    ("post", "/api/v1/projects/{project_id}/status-updates/{status_update_id}/corrections"): {"reason": "Typo", "overall": "red"},
-    ("post", "/api/v1/projects/{project_id}/risks"): {"title": "Key person leaves", "probability": "low", "impact": "high"},
-    ("post", "/api/v1/projects/{project_id}/comms/plan"): {"audience_party_ids": [], "audience_category_id": None, "rrule": "FREQ=WEEKLY;BYDAY=FR", "start_date": "2025-01-03", "comm_type": "meeting", "channel": "meeting", "purpose": "Friday review"},
-    ("patch", "/api/v1/projects/{project_id}/comms/plan/{plan_row_id}"): {"purpose": "Keep Bea informed"},
+    ("post", "/api/v1/projects/{project_id}/status-updates/{status_update_id}/corrections"): {
+        "reason": "Typo",
+        "overall": "red",
+    },
+    ("post", "/api/v1/projects/{project_id}/risks"): {
+        "title": "Key person leaves",
+        "probability": "low",
+        "impact": "high",
+    },
+    ("post", "/api/v1/projects/{project_id}/comms/plan"): {
+        "audience_party_ids": [],
+        "audience_category_id": None,
+        "rrule": "FREQ=WEEKLY;BYDAY=FR",
+        "start_date": "2025-01-03",
+        "comm_type": "meeting",
+        "channel": "meeting",
+        "purpose": "Friday review",
+    },
+    ("patch", "/api/v1/projects/{project_id}/comms/plan/{plan_row_id}"): {
+        "purpose": "Keep Bea informed"
+    },
 }
 
 
@@ -569,7 +754,9 @@ def test_each_role_gets_exactly_its_access_on_every_api_operation(world, tokens,
         status = response.status_code
         ok = {"ok": status < 400, "forbidden": status == 403, "hidden": status == 404}[want]
         if not ok:
-            problems.append(f"{method.upper()} {path}: {status} {response.content[:200]!r}, expected {want}")
+            problems.append(
+                f"{method.upper()} {path}: {status} {response.content[:200]!r}, expected {want}"
+            )
         if persona == "outsider" and any(m.encode() in response.content for m in FOREIGN_MARKERS):
             problems.append(f"{method.upper()} {path}: leaked Acme data")
         assert response["Content-Type"].startswith("application/json") or status == 204

@@ -26,7 +26,9 @@ def _org_level(user, org_id) -> int:
     if not user.is_authenticated:
         return 0
     role = (
-        OrgMembership.objects.filter(user=user, org_id=org_id).values_list("role", flat=True).first()
+        OrgMembership.objects.filter(user=user, org_id=org_id)
+        .values_list("role", flat=True)
+        .first()
     )
     if role is None:
         return 0

@@ -7,5 +7,7 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {}
     return {
-        "nav_orgs": lambda: list(Organisation.objects.filter(memberships__user=user).order_by("name")),
+        "nav_orgs": lambda: list(
+            Organisation.objects.filter(memberships__user=user).order_by("name")
+        ),
     }

@@ -81,7 +81,9 @@ def org_member_set_role(*, actor, org: Organisation, user, role: str) -> OrgMemb
     if membership is None:
         raise field_error("user", f"{user.email} is not a member of {org.name}.")
     if membership.role == OrgRole.OWNER and role != OrgRole.OWNER and _owner_count(org) == 1:
-        raise field_error("role", "An organisation needs at least one owner; make someone else owner first.")
+        raise field_error(
+            "role", "An organisation needs at least one owner; make someone else owner first."
+        )
     membership.role = role
     with acting_as(actor):
         membership.save()

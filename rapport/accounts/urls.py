@@ -32,7 +32,9 @@ urlpatterns = [
     ),
     path("o/<slug:org>/members/<int:user_id>/role/", views.org_member_role, name="org-member-role"),
     path(
-        "o/<slug:org>/members/<int:user_id>/remove/", views.org_member_remove, name="org-member-remove"
+        "o/<slug:org>/members/<int:user_id>/remove/",
+        views.org_member_remove,
+        name="org-member-remove",
     ),
     path("o/<slug:org>/history/", views.org_history, name="org-history"),
 ]

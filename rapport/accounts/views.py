@@ -80,7 +80,9 @@ def account(request):
         form = ApiTokenForm(request.POST)
         if form.is_valid():
             try:
-                _, raw = services.api_token_create(actor=request.user, name=form.cleaned_data["name"])
+                _, raw = services.api_token_create(
+                    actor=request.user, name=form.cleaned_data["name"]
+                )
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
@@ -203,7 +205,9 @@ def org_member_remove(request, org, user_id):
 def org_history(request, org):
     page = paginate(request, history_for_org(org.pk))
     entries = [describe_entry(e) for e in page]
-    return render(request, "accounts/org_history.html", {"org": org, "page": page, "entries": entries})
+    return render(
+        request, "accounts/org_history.html", {"org": org, "page": page, "entries": entries}
+    )
 
 
 # --- invitations (the link in the e-mail) -------------------------------------------------------

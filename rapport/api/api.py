@@ -50,7 +50,9 @@ def _error(request, status: int, message: str, fields: dict | None = None):
 def on_schema_error(request, exc):
     fields: dict[str, list[str]] = {}
     for error in exc.errors:
-        location = ".".join(str(part) for part in error.get("loc", ()) if part not in ("body", "payload"))
+        location = ".".join(
+            str(part) for part in error.get("loc", ()) if part not in ("body", "payload")
+        )
         fields.setdefault(location or "body", []).append(error.get("msg", "invalid"))
     return _error(request, 422, "The request is not valid; see fields.", fields)
 
@@ -97,13 +99,13 @@ def on_crash(request, exc):
 
 # Routers register their operations on import.
 from rapport.accounts.api import router as accounts_router  # noqa: E402
-from rapport.projects.api import router as projects_router  # noqa: E402
-from rapport.stakeholders.api import router as stakeholders_router  # noqa: E402
-from rapport.raci.api import router as raci_router  # noqa: E402
-from rapport.promises.api import router as promises_router  # noqa: E402
-from rapport.estimates.api import router as estimates_router  # noqa: E402
-from rapport.status.api import router as status_router  # noqa: E402
 from rapport.comms.api import router as comms_router  # noqa: E402
+from rapport.estimates.api import router as estimates_router  # noqa: E402
+from rapport.projects.api import router as projects_router  # noqa: E402
+from rapport.promises.api import router as promises_router  # noqa: E402
+from rapport.raci.api import router as raci_router  # noqa: E402
+from rapport.stakeholders.api import router as stakeholders_router  # noqa: E402
+from rapport.status.api import router as status_router  # noqa: E402
 
 api.add_router("/", accounts_router)
 api.add_router("/", projects_router)

@@ -76,7 +76,9 @@ def _foundation(ws: DemoWorkspace) -> None:
     )
     projects.project_update(actor=pm, project=ws.project, state=ProjectState.ACTIVE)
     for key, _, _, _, project_role in people[1:]:
-        projects.project_member_set(actor=pm, project=ws.project, user=ws.users[key], role=project_role)
+        projects.project_member_set(
+            actor=pm, project=ws.project, user=ws.users[key], role=project_role
+        )
 
 
 # Later features append their steps here, in story order.

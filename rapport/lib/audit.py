@@ -54,7 +54,9 @@ def describe_entry(entry: LogEntry) -> dict:
         if model is not None and _is_reverse_relation(model, field):
             continue  # auditlog notes related managers on creation; those rows have their own entries
         # auditlog stores an empty value as the text "None": show it as empty (null in the API).
-        before, after = [None if v in (None, "None") else v for v in (list(values) + [None, None])[:2]]
+        before, after = [
+            None if v in (None, "None") else v for v in (list(values) + [None, None])[:2]
+        ]
         changes.append({"field": field.replace("_", " "), "before": before, "after": after})
     return {
         "at": entry.timestamp,

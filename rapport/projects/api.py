@@ -134,7 +134,12 @@ class HistoryOut(Schema):
 
 def _member_out(membership):
     user = membership.user
-    return {"user_id": user.pk, "email": user.email, "full_name": user.full_name, "role": membership.role}
+    return {
+        "user_id": user.pk,
+        "email": user.email,
+        "full_name": user.full_name,
+        "role": membership.role,
+    }
 
 
 @router.get("/projects", response=list[ProjectOut], summary="Projects you can see")
@@ -144,14 +149,21 @@ def project_index(request, org: str | None = None, q: str = ""):
     return project_list(request.user, org=organisation, query=q).prefetch_related("goals")
 
 
-@router.post("/projects", response={201: ProjectOut}, summary="Create a project (you become its manager)")
+@router.post(
+    "/projects", response={201: ProjectOut}, summary="Create a project (you become its manager)"
+)
 def project_create(request, payload: ProjectIn):
     org = access_org(request.user, payload.org, "member")
     fields = payload.dict(exclude={"org", "code", "name", "goals"})
     if fields.get("time_zone") is None:
         fields.pop("time_zone", None)
     project = services.project_create(
-        actor=request.user, org=org, code=payload.code, name=payload.name, goals=payload.goals, **fields
+        actor=request.user,
+        org=org,
+        code=payload.code,
+        name=payload.name,
+        goals=payload.goals,
+        **fields,
     )
     return Status(201, project)
 
@@ -169,7 +181,9 @@ def project_patch(request, project_id: int, payload: ProjectPatch):
     return services.project_update(actor=request.user, project=project, goals=goals, **fields)
 
 
-@router.delete("/projects/{project_id}", response={204: None}, summary="Delete (organisation owners)")
+@router.delete(
+    "/projects/{project_id}", response={204: None}, summary="Delete (organisation owners)"
+)
 def project_delete(request, project_id: int, payload: ProjectDeleteIn):
     project = access_project(request.user, project_id, "own")
     services.project_delete(actor=request.user, project=project, confirm_code=payload.confirm_code)
@@ -185,11 +199,15 @@ def project_member_list(request, project_id: int):
 @router.put("/projects/{project_id}/members", response=MemberOut, summary="Give a person a role")
 def project_member_set(request, project_id: int, payload: MemberIn):
     project = access_project(request.user, project_id, "manage")
-    user = User.objects.filter(email__iexact=payload.email, org_memberships__org=project.org).first()
+    user = User.objects.filter(
+        email__iexact=payload.email, org_memberships__org=project.org
+    ).first()
     if user is None:
         from django.core.exceptions import ValidationError
 
-        raise ValidationError({"email": [f"{payload.email} is not a member of {project.org.name}."]})
+        raise ValidationError(
+            {"email": [f"{payload.email} is not a member of {project.org.name}."]}
+        )
     membership = services.project_member_set(
         actor=request.user, project=project, user=user, role=payload.role
     )

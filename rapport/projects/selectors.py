@@ -13,8 +13,12 @@ def project_list(user, *, org: Organisation | None = None, query: str = ""):
     if org is not None:
         projects = projects.filter(org=org)
     if query:
-        projects = projects.filter(name__icontains=query) | projects.filter(code__icontains=query.upper())
-    return projects.annotate(member_count=Count("memberships", distinct=True)).order_by("org__name", "code")
+        projects = projects.filter(name__icontains=query) | projects.filter(
+            code__icontains=query.upper()
+        )
+    return projects.annotate(member_count=Count("memberships", distinct=True)).order_by(
+        "org__name", "code"
+    )
 
 
 def project_get_by_ref(ref: str, *, org_slug: str | None = None) -> Project:
@@ -30,5 +34,7 @@ def project_get_by_ref(ref: str, *, org_slug: str | None = None) -> Project:
         where = f" in organisation {org_slug}" if org_slug else ""
         raise LookupError(f"No project with the code {ref.upper()}{where}.")
     if len(found) > 1:
-        raise LookupError(f"Several organisations have a project {ref.upper()}; say which with ORG/CODE or --org.")
+        raise LookupError(
+            f"Several organisations have a project {ref.upper()}; say which with ORG/CODE or --org."
+        )
     return found[0]

@@ -24,7 +24,9 @@ EDITABLE_FIELDS = (
 
 
 @transaction.atomic
-def project_create(*, actor, org, code: str, name: str, goals: list[str] | None = None, **fields) -> Project:
+def project_create(
+    *, actor, org, code: str, name: str, goals: list[str] | None = None, **fields
+) -> Project:
     """Create a project in `org`. Its creator becomes its manager."""
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
@@ -110,7 +112,8 @@ def project_member_set(*, actor, project: Project, user, role: str) -> ProjectMe
         raise field_error("role", f"Role must be one of {', '.join(ProjectRole.values)}.")
     if not project.org.memberships.filter(user=user).exists():
         raise field_error(
-            "user", f"{user.email} is not in {project.org.name}; invite them to the organisation first."
+            "user",
+            f"{user.email} is not in {project.org.name}; invite them to the organisation first.",
         )
     with acting_as(actor):
         membership, created = ProjectMembership.objects.get_or_create(

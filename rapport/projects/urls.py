@@ -14,7 +14,9 @@ urlpatterns = [
     path(P + "members/add/", views.project_member_add, name="project-member-add"),
     path(P + "members/<int:user_id>/role/", views.project_member_role, name="project-member-role"),
     path(
-        P + "members/<int:user_id>/remove/", views.project_member_remove, name="project-member-remove"
+        P + "members/<int:user_id>/remove/",
+        views.project_member_remove,
+        name="project-member-remove",
     ),
     path(P + "history/", views.project_history, name="project-history"),
 ]

@@ -116,7 +116,12 @@ def project_members(request, project):
     return render(
         request,
         "projects/project_members.html",
-        {"project": project, "memberships": memberships, "form": form, "role_form": MemberRoleForm()},
+        {
+            "project": project,
+            "memberships": memberships,
+            "form": form,
+            "role_form": MemberRoleForm(),
+        },
     )
 
 
@@ -169,5 +174,7 @@ def project_history(request, project):
     page = paginate(request, history_for_project(project.pk))
     entries = [describe_entry(e) for e in page]
     return render(
-        request, "projects/project_history.html", {"project": project, "page": page, "entries": entries}
+        request,
+        "projects/project_history.html",
+        {"project": project, "page": page, "entries": entries},
     )

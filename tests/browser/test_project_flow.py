@@ -31,7 +31,9 @@ def test_the_new_project_form_shows_what_is_wrong_inline(world, sign_in):
     page.get_by_label("Code").fill("ALPHA")  # taken in Acme already
     page.get_by_label("Name").fill("Duplicate")
     page.get_by_role("button", name="Create project").click()
-    expect(page.get_by_text(re.compile("already has a project with the code ALPHA"))).to_be_visible()
+    expect(
+        page.get_by_text(re.compile("already has a project with the code ALPHA"))
+    ).to_be_visible()
 
 
 def test_search_filters_the_project_list_in_place(world, sign_in):

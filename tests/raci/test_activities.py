@@ -4,9 +4,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from rapport.lib.audit import history_for_project
+from rapport.projects import services as projects
 from rapport.raci import services
 from rapport.raci.models import Activity
-from rapport.projects import services as projects
 
 pytestmark = pytest.mark.django_db
 

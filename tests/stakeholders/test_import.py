@@ -427,7 +427,11 @@ def test_a_partial_file_changes_only_the_columns_it_has(world, sample):
     result = apply(world, b"Name,Interest\nSales team,1\n")
     after = PS.objects.get(pk=sample["stakeholder_id"])
     assert result["updated"] == 1 and after.interest == 1
-    assert (after.power, after.is_customer, after.engagement_now) == (before.power, before.is_customer, before.engagement_now)
+    assert (after.power, after.is_customer, after.engagement_now) == (
+        before.power,
+        before.is_customer,
+        before.engagement_now,
+    )
     assert list(after.party.categories.all()) == list(before.party.categories.all())
 
 

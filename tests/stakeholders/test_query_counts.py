@@ -71,7 +71,9 @@ ENDPOINTS = [
 ]
 
 
-def test_the_query_count_stays_constant_as_the_register_grows(world, client_for, django_assert_max_num_queries):
+def test_the_query_count_stays_constant_as_the_register_grows(
+    world, client_for, django_assert_max_num_queries
+):
     urls = [url.format(p=world.alpha.pk) for url in PAGES + ENDPOINTS]
     client = client_for(world.owner)
     grow(world, 0, 3)

@@ -165,6 +165,8 @@ def test_pagination_keeps_the_filters(world, client_for, settings):
     settings.PAGE_SIZE = 2
     union = Category.objects.get(org=world.acme, name="Union")
     for i in range(3):
-        services.party_create(actor=world.owner, org=world.acme, name=f"Rep {i}", categories=[union])
+        services.party_create(
+            actor=world.owner, org=world.acme, name=f"Rep {i}", categories=[union]
+        )
     page = client_for(world.viewer).get(f"/o/acme/register/?category={union.pk}").content.decode()
     assert f"?category={union.pk}&amp;page=2" in page

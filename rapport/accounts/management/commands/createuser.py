@@ -21,13 +21,17 @@ class Command(BaseCommand):
         )
         parser.add_argument("--org", help="slug of an organisation to join (created if missing)")
         parser.add_argument("--role", choices=OrgRole.values, default=OrgRole.MEMBER)
-        parser.add_argument("--superuser", action="store_true", help="may use every organisation's admin")
+        parser.add_argument(
+            "--superuser", action="store_true", help="may use every organisation's admin"
+        )
 
     def handle(self, *args, email, name, password, org, role, superuser, **options):
         password = password or os.environ.get("RAPPORT_PASSWORD")
         if password is None:
             if not self.stdin_isatty():
-                raise CommandError("Give --password or set RAPPORT_PASSWORD (no terminal to ask on).")
+                raise CommandError(
+                    "Give --password or set RAPPORT_PASSWORD (no terminal to ask on)."
+                )
             password = getpass.getpass("Password: ")
             if password != getpass.getpass("Password again: "):
                 raise CommandError("The two passwords differ.")

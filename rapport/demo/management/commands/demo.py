@@ -27,5 +27,7 @@ class Command(BaseCommand):
             if if_empty:
                 return
             raise CommandError(str(error)) from None
-        self.stdout.write(self.style.SUCCESS("Demo workspace loaded: organisation `demo`, project CRM."))
+        self.stdout.write(
+            self.style.SUCCESS("Demo workspace loaded: organisation `demo`, project CRM.")
+        )
         self.stdout.write(f"Sign in as {DEMO_PM_EMAIL} with the password {demo_password()}")

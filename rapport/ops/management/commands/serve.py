@@ -21,14 +21,23 @@ class Command(BaseCommand):
 
     def handle(self, *args, host, port, workers, reload, **options):
         argv = [
-            sys.executable, "-m", "gunicorn", "rapport.wsgi:application",
-            "--bind", f"{host}:{port}",
-            "--workers", str(workers),
-            "--access-logfile", "-",
-            "--forwarded-allow-ips", os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "rapport.wsgi:application",
+            "--bind",
+            f"{host}:{port}",
+            "--workers",
+            str(workers),
+            "--access-logfile",
+            "-",
+            "--forwarded-allow-ips",
+            os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
         ]
         if reload:
             argv.append("--reload")
-        self.stdout.write(f"Rapport on http://{host}:{port}/ ({settings.RAPPORT_ENV}, database {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]})")
+        self.stdout.write(
+            f"Rapport on http://{host}:{port}/ ({settings.RAPPORT_ENV}, database {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]})"
+        )
         sys.stdout.flush()
         os.execv(sys.executable, argv)

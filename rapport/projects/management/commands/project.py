@@ -37,7 +37,9 @@ class Command(BaseCommand):
         if len(orgs) == 1:
             return orgs[0]
         if not orgs:
-            raise CommandError("There is no organisation yet: `rapport createuser EMAIL --org SLUG` makes one.")
+            raise CommandError(
+                "There is no organisation yet: `rapport createuser EMAIL --org SLUG` makes one."
+            )
         slugs = ", ".join(Organisation.objects.values_list("slug", flat=True))
         raise CommandError(f"Say which organisation with --org (one of: {slugs}).")
 
@@ -45,9 +47,11 @@ class Command(BaseCommand):
         organisation = self._org(org)
         actor = None
         if manager:
-            actor = get_user_model().objects.filter(
-                email__iexact=manager, org_memberships__org=organisation
-            ).first()
+            actor = (
+                get_user_model()
+                .objects.filter(email__iexact=manager, org_memberships__org=organisation)
+                .first()
+            )
             if actor is None:
                 raise CommandError(f"{manager} is not a member of {organisation.slug}.")
         try:
@@ -56,14 +60,19 @@ class Command(BaseCommand):
             )
         except ValidationError as error:
             details = "; ".join(
-                f"{field}: {' '.join(msgs)}" for field, msgs in getattr(error, "message_dict", {"": error.messages}).items()
+                f"{field}: {' '.join(msgs)}"
+                for field, msgs in getattr(error, "message_dict", {"": error.messages}).items()
             )
             raise CommandError(details) from None
-        self.stdout.write(self.style.SUCCESS(f"Created {organisation.slug}/{project.code} — {project.name}"))
+        self.stdout.write(
+            self.style.SUCCESS(f"Created {organisation.slug}/{project.code} — {project.name}")
+        )
 
     def list(self, *, org):
         projects = Project.objects.select_related("org").order_by("org__slug", "code")
         if org:
             projects = projects.filter(org=self._org(org))
         for project in projects:
-            self.stdout.write(f"{project.org.slug}/{project.code}\t{project.get_state_display()}\t{project.name}")
+            self.stdout.write(
+                f"{project.org.slug}/{project.code}\t{project.get_state_display()}\t{project.name}"
+            )
