@@ -5,7 +5,6 @@ The README's "Configuration" section lists every variable read here.
 
 import os
 import secrets
-import sys
 from pathlib import Path
 
 import dj_database_url
@@ -57,11 +56,10 @@ def _secret_key() -> str:
         return key
     if PRODUCTION:
         # Refuse to start: a generated key in production would log everyone out on each deploy.
-        sys.stderr.write(
-            "Rapport: SECRET_KEY must be set when RAPPORT_ENV=production "
-            "(a long random string, e.g. `python3 -c 'import secrets; print(secrets.token_urlsafe(50))'`).\n"
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set when RAPPORT_ENV=production (a long random string, e.g. "
+            "`python3 -c 'import secrets; print(secrets.token_urlsafe(50))'`)"
         )
-        raise ImproperlyConfigured("SECRET_KEY must be set when RAPPORT_ENV=production")
     # Development: generate once and keep it under var/ so sessions survive restarts.
     key_file = VAR_DIR / "secret_key"
     if not key_file.exists():

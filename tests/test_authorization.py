@@ -245,6 +245,7 @@ WEB_NEEDS = {
     "risk-edit": ("project", "contribute"),
     "risk-close": ("project", "contribute"),
     "org-board": ("org", "member"),
+    "promise-figures-org": ("org", "member"),
     # Communication plan: everyone on the project reads and previews; managers plan and send.
     "comms-plan": ("project", "view"),
     "plan-row-new": ("project", "manage"),
@@ -528,6 +529,7 @@ API_NEEDS = {
     ("post", "/api/v1/projects/{project_id}/risks"): ("project", "contribute"),
     ("post", "/api/v1/projects/{project_id}/risks/{risk_id}/close"): ("project", "contribute"),
     ("get", "/api/v1/orgs/{slug}/board"): ("org", "member"),
+    ("get", "/api/v1/orgs/{slug}/commitment-figures"): ("org", "member"),
     # Communication plan
     ("get", "/api/v1/projects/{project_id}/comms/plan"): ("project", "view"),
     ("post", "/api/v1/projects/{project_id}/comms/plan"): ("project", "manage"),

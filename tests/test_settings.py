@@ -72,6 +72,9 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
 
     assert result.returncode != 0
     assert "SECRET_KEY must be set when RAPPORT_ENV=production" in result.stderr
+    # One clear line for the operator, not a traceback.
+    assert "Traceback" not in result.stderr
+    assert result.stderr.count("SECRET_KEY must be set") == 1
     assert not (tmp_path / "var" / "secret_key").exists()
 
 

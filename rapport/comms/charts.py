@@ -1,7 +1,9 @@
 """The statistical dashboard's charts, drawn by matplotlib as SVG: the same picture works in the
 portal, the preview and the PDF. Text stays text in the SVG (smaller, searchable in the PDF).
+The HTML e-mail carries them as PNG images (``fmt="png"``): mail clients do not show SVG.
 
-Each chart function takes plain data (lists of dates and numbers) and returns SVG markup.
+Each chart function takes plain data (lists of dates and numbers) and returns SVG markup, or PNG
+bytes with ``fmt="png"``.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import matplotlib
 matplotlib.use("Agg")
 from matplotlib import pyplot as plt  # noqa: E402
 from matplotlib.dates import AutoDateLocator, DateFormatter  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 _LOCK = threading.Lock()  # pyplot's figure registry is global state
 COLOURS = {"green": "#1e6b34", "amber": "#b86e00", "red": "#a4161a", "": "#8792a2"}
@@ -27,9 +30,18 @@ _STYLE = {
 }
 
 
-def _svg(fig, title: str) -> str:
+def _save(fig, title: str, fmt: str = "svg") -> str | bytes:
+    """The figure as SVG markup, or as PNG bytes with ``fmt="png"`` (for e-mail clients)."""
     # Fixed margins: "tight" or "constrained" layout draws the figure twice (measured ~30% slower).
     fig.subplots_adjust(left=0.16, right=0.97, bottom=0.24, top=0.87)
+    if fmt == "png":
+        buffer = io.BytesIO()
+        # PNG metadata without the matplotlib version or a date: the same data, the same bytes.
+        fig.savefig(buffer, format="png", dpi=150, metadata={"Software": None})
+        plt.close(fig)
+        return buffer.getvalue()
+    if fmt != "svg":
+        raise ValueError("fmt must be svg or png")
     buffer = io.StringIO()
     fig.savefig(buffer, format="svg", metadata={"Date": None, "Title": title})
     plt.close(fig)
@@ -53,7 +65,9 @@ def _empty(ax, message: str) -> None:
     ax.set_yticks([])
 
 
-def progress_chart(reported: list[tuple[date, float]], evidence: list[tuple[date, float]]) -> str:
+def progress_chart(
+    reported: list[tuple[date, float]], evidence: list[tuple[date, float]], *, fmt: str = "svg"
+) -> str | bytes:
     """Progress over time: what the status updates said and what the activities show (0-100 %)."""
     with _LOCK, plt.rc_context(_STYLE):
         fig, ax = plt.subplots(figsize=(4.2, 2.4))
@@ -82,25 +96,29 @@ def progress_chart(reported: list[tuple[date, float]], evidence: list[tuple[date
             _date_axis(ax, [d for d, _ in reported] + [d for d, _ in evidence])
             ax.legend(loc="upper left", frameon=False)
         ax.set_title("Progress over time")
-        return _svg(fig, "Progress over time")
+        return _save(fig, "Progress over time", fmt)
 
 
-def milestone_chart(slips: list[tuple[date, int]]) -> str:
+def milestone_chart(slips: list[tuple[date, int]], *, fmt: str = "svg") -> str | bytes:
     """Milestone trend: the worst milestone slip against its baseline, in days, over time."""
     with _LOCK, plt.rc_context(_STYLE):
         fig, ax = plt.subplots(figsize=(4.2, 2.4))
         if not slips:
             _empty(ax, "No milestone baseline yet")
         else:
-            ax.plot([d for d, _ in slips], [v for _, v in slips], marker="o", color="#a4161a")
+            values = [v for _, v in slips]
+            ax.plot([d for d, _ in slips], values, marker="o", color="#a4161a")
             ax.axhline(0, color="#8792a2", linewidth=0.8)
+            # Whole days, and room above zero: a flat "on time" line is not a ±0.04-day wiggle.
+            ax.set_ylim(min(-1, min(values) - 1), max(5, max(values) + 2))
+            ax.yaxis.set_major_locator(MaxNLocator(integer=True))
             ax.set_ylabel("days late (worst)")
             _date_axis(ax, [d for d, _ in slips])
         ax.set_title("Milestone trend")
-        return _svg(fig, "Milestone trend")
+        return _save(fig, "Milestone trend", fmt)
 
 
-def colour_chart(history: list[tuple[date, str, str]]) -> str:
+def colour_chart(history: list[tuple[date, str, str]], *, fmt: str = "svg") -> str | bytes:
     """Colour history: reported (top row) and evidence (bottom row), one column per snapshot."""
     with _LOCK, plt.rc_context(_STYLE):
         fig, ax = plt.subplots(figsize=(4.2, 1.6))
@@ -126,10 +144,10 @@ def colour_chart(history: list[tuple[date, str, str]]) -> str:
             ax.spines["left"].set_visible(False)
             ax.spines["bottom"].set_visible(False)
         ax.set_title("Colour history: reported and evidence")
-        return _svg(fig, "Colour history")
+        return _save(fig, "Colour history", fmt)
 
 
-def budget_chart(points: list[tuple[date, float, float]]) -> str:
+def budget_chart(points: list[tuple[date, float, float]], *, fmt: str = "svg") -> str | bytes:
     """Budget burn: share of the budget spent against the share of work done (0-100 %)."""
     with _LOCK, plt.rc_context(_STYLE):
         fig, ax = plt.subplots(figsize=(4.2, 2.4))
@@ -153,4 +171,4 @@ def budget_chart(points: list[tuple[date, float, float]]) -> str:
             _date_axis(ax, days)
             ax.legend(loc="upper left", frameon=False)
         ax.set_title("Budget burn against progress")
-        return _svg(fig, "Budget burn")
+        return _save(fig, "Budget burn", fmt)

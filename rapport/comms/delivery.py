@@ -44,11 +44,13 @@ import smtplib
 import socket
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
+from email.mime.image import MIMEImage
 from email.utils import formataddr
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.message import SafeMIMEMultipart
 from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -277,6 +279,32 @@ def portal_url(delivery: Delivery) -> str:
     return settings.SITE_URL + reverse("portal-report", args=[link.raw_token, delivery.pk])
 
 
+class ReportEmail(EmailMultiAlternatives):
+    """A report e-mail whose HTML part may show images carried in the message itself: the HTML
+    and its images go in a multipart/related part (RFC 2387), referenced by ``cid:`` URLs, so the
+    dashboard's charts show in mail clients without fetching anything."""
+
+    def __init__(self, *args, related_images: dict[str, bytes] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.related_images = related_images or {}
+
+    # Django 5.2 has no API for related parts; this hook builds each alternative's MIME part.
+    def _create_mime_attachment(self, content, mimetype):
+        part = super()._create_mime_attachment(content, mimetype)
+        if mimetype != "text/html" or not self.related_images:
+            return part
+        related = SafeMIMEMultipart(
+            _subtype="related", encoding=self.encoding or settings.DEFAULT_CHARSET
+        )
+        related.attach(part)
+        for cid, png in self.related_images.items():
+            image = MIMEImage(png, "png")
+            image["Content-ID"] = f"<{cid}>"
+            image.add_header("Content-Disposition", "inline", filename=cid.split("@")[0] + ".png")
+            related.attach(image)
+        return related
+
+
 class Skip(Exception):
     """The delivery cannot go out and retrying will not help until someone acts."""
 
@@ -301,7 +329,12 @@ def build_message(
     }
     rendered = reports.render_report(data, medium="email", **kwargs)
     pdf = reports.render_pdf(data, **kwargs)
-    message = EmailMultiAlternatives(
+    images = (
+        {reports.chart_cid(name): png for name, png in data.chart_pngs.items()}
+        if delivery.comm_type == "dashboard"
+        else {}
+    )
+    message = ReportEmail(
         subject=rendered.subject,
         body=rendered.text,
         from_email=settings.DEFAULT_FROM_EMAIL,
@@ -311,6 +344,7 @@ def build_message(
             "Auto-Submitted": "auto-generated",
             "X-Rapport-Delivery": delivery.key,
         },
+        related_images=images,
     )
     message.attach_alternative(rendered.html, "text/html")
     message.attach(reports.pdf_filename(data, delivery.comm_type), pdf, "application/pdf")
@@ -356,11 +390,16 @@ def delivery_run(delivery: Delivery, *, worker: str) -> str:
             message = build_message(delivery)
         else:
             # Portal only: render once to be sure it works; the portal renders on demand.
-            data = reports.report_data(delivery.status_update, detailed=False, dashboard=False)
+            data = reports.report_data(
+                delivery.status_update,
+                detailed=delivery.comm_type == "detailed",
+                dashboard=delivery.comm_type == "dashboard",
+            )
             reports.render_report(
                 data,
                 recipient=reports.Recipient(delivery.party_id, delivery.party.name),
-                comm_type="simple",
+                comm_type=delivery.comm_type,
+                medium="web",
             )
             message = None
     except Skip as reason:

@@ -245,6 +245,9 @@ class PortalLink(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     revoked_at = models.DateTimeField(null=True, blank=True)
     last_seen_at = models.DateTimeField(null=True, blank=True)
+    # Wrong passwords in a row, and until when the link refuses every try (portal_unlock_attempt).
+    failed_unlocks = models.PositiveIntegerField(default=0)
+    unlock_paused_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -3,10 +3,11 @@ recipient, as an HTML e-mail with a plain-text part, as a PDF (WeasyPrint), and 
 
 - simple: short, plain language, fits a phone screen — the colour, what was done, what is next,
   what we need from *you*, and what changed for *you*;
-- detailed: everything — dimensions, every activity with its dates and estimate, risks, issues
-  (obstacles) and decisions, the evidence signals;
+- detailed: everything — dimensions, every activity with its dates, predecessors and three-point
+  estimate, RAID (risks, the estimates' assumptions, issues as obstacles, decisions), the latest
+  simulation's P50/P80/P90 and contingency, the evidence signals;
 - dashboard: the charts (progress over time, milestone trend, colour history, budget burn) and
-  the figures behind them;
+  the figures behind them — SVG on the web, in the PDF, and PNG inside the HTML e-mail;
 - custom: the simple report opened by the PM's own paragraph.
 
 Loading is split from rendering: :func:`report_data` reads a project's data once (a fixed number
@@ -19,6 +20,7 @@ from __future__ import annotations
 import base64
 import functools
 import logging
+import threading
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -27,6 +29,7 @@ from pathlib import Path
 from django.conf import settings
 from django.template.loader import render_to_string
 
+from rapport.stakeholders.models import ProjectStakeholder
 from rapport.status.models import EvidenceSnapshot, Risk, StatusUpdate
 
 from . import charts
@@ -42,6 +45,12 @@ TYPE_TEMPLATES = {
     CommType.CUSTOM: "simple",
 }
 MEDIA = ("email", "pdf", "web")
+CHART_NAMES = ("progress", "milestones", "colours", "budget")
+
+
+def chart_cid(name: str) -> str:
+    """The Content-ID of a dashboard chart inside the e-mail (multipart/related)."""
+    return f"chart-{name}@rapport"
 
 
 @dataclass
@@ -65,10 +74,14 @@ class ReportData:
     evidence: dict | None = None
     snapshots: list[dict] = field(default_factory=list)
     history: list[dict] = field(default_factory=list)
+    # The status before this one (colour and period): what changed for a first-time reader.
+    previous: dict | None = None
+    assumptions: list[dict] = field(default_factory=list)
+    estimate: dict | None = None
+    # The project's stakeholders, for the detailed report's power/interest grid and engagement.
+    stakeholders: list = field(default_factory=list)
 
-    @cached_property
-    def charts(self) -> dict[str, str]:
-        """SVG markup of the four dashboard charts (drawn on first use, then reused)."""
+    def _draw(self, fmt: str) -> dict:
         return {
             "progress": charts.progress_chart(
                 [(h["day"], h["progress"]) for h in self.history],
@@ -77,24 +90,63 @@ class ReportData:
                     for s in self.snapshots
                     if s["progress"] is not None
                 ],
+                fmt=fmt,
             ),
             "milestones": charts.milestone_chart(
                 [
                     (s["day"], s["worst_slip_days"])
                     for s in self.snapshots
                     if s["worst_slip_days"] is not None
-                ]
+                ],
+                fmt=fmt,
             ),
             "colours": charts.colour_chart(
-                [(s["day"], s["reported"], s["evidence"]) for s in self.snapshots]
+                [(s["day"], s["reported"], s["evidence"]) for s in self.snapshots], fmt=fmt
             ),
             "budget": charts.budget_chart(
                 [
                     (h["day"], h["spent_pct"], h["progress"])
                     for h in self.history
                     if h["spent_pct"] is not None
-                ]
+                ],
+                fmt=fmt,
             ),
+        }
+
+    @cached_property
+    def charts(self) -> dict[str, str]:
+        """SVG markup of the four dashboard charts (drawn on first use, then reused)."""
+        return self._draw("svg")
+
+    @cached_property
+    def chart_pngs(self) -> dict[str, bytes]:
+        """The charts as PNG, for the HTML e-mail: mail clients do not show SVG."""
+        return self._draw("png")
+
+    @property
+    def customers_assessed(self) -> bool:
+        """Whether any stakeholder has power/interest or engagement to picture (drawing nothing)."""
+        return any(s.power or s.engagement_now or s.engagement_needed for s in self.stakeholders)
+
+    @cached_property
+    def customer_pictures(self) -> dict[str, str]:
+        """SVG of the power/interest grid and the engagement matrix (the Customers page's own
+        pictures), for the detailed report; empty when nobody has been assessed yet."""
+        from rapport.stakeholders import charts as customer_charts
+
+        if not self.customers_assessed:
+            return {}
+        return {
+            "grid": customer_charts.power_interest_svg(self.stakeholders, prefix="rpi"),
+            "engagement": customer_charts.engagement_svg(self.stakeholders, prefix="rem"),
+        }
+
+    @cached_property
+    def customer_picture_images(self) -> dict[str, str]:
+        """The same pictures as data: URIs, for <img> in the PDF."""
+        return {
+            name: "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+            for name, svg in self.customer_pictures.items()
         }
 
     @cached_property
@@ -132,6 +184,13 @@ def report_data(
         for d in update.decisions.all().select_related("needed_from")
     ]
     data = ReportData(project=project, update=update, obstacles=obstacles, decisions=decisions)
+    data.previous = (
+        StatusUpdate.objects.current()
+        .filter(project=project, period_end__lt=update.period_end)
+        .order_by("-period_end", "-pk")
+        .values("overall", "period_start", "period_end")
+        .first()
+    )
     if detailed or dashboard:
         snaps = list(
             EvidenceSnapshot.objects.filter(project=project, taken_at__lte=_published(update))
@@ -152,6 +211,15 @@ def report_data(
         data.evidence = snaps[-1] if snaps else None
     if detailed:
         data.activities = _activities(project)
+        data.assumptions = [
+            {"activity": a["name"], "text": a["estimate"]["assumptions"]}
+            for a in data.activities
+            if a["estimate"] and a["estimate"]["assumptions"].strip()
+        ]
+        data.estimate = _estimate_summary(project)
+        data.stakeholders = list(
+            ProjectStakeholder.objects.filter(project=project).select_related("party")
+        )
         data.risks = [
             {
                 "title": r.title,
@@ -213,9 +281,9 @@ def _activities(project) -> list[dict]:
     )
     estimates = {}
     try:
-        from rapport.estimates.models import ActivityEstimate
+        from rapport.estimates.models import ActivityEstimate, Dependency
     except ImportError:  # estimates not installed: the column says so
-        ActivityEstimate = None
+        ActivityEstimate = Dependency = None
     if ActivityEstimate is not None:
         for e in ActivityEstimate.objects.filter(project=project).values(
             "activity_id",
@@ -225,14 +293,55 @@ def _activities(project) -> list[dict]:
             "cost_optimistic",
             "cost_most_likely",
             "cost_pessimistic",
+            "assumptions",
         ):
             estimates[e["activity_id"]] = e
+    predecessors: dict[int, list[str]] = {}
+    if Dependency is not None:
+        for successor, name in (
+            Dependency.objects.filter(project=project)
+            .order_by("successor_id", "predecessor__name")
+            .values_list("successor_id", "predecessor__name")
+        ):
+            predecessors.setdefault(successor, []).append(name)
     for row in rows:
         finish, baseline = row["actual_finish"] or row["planned_finish"], row["baseline_finish"]
         row["slip"] = (finish - baseline).days if finish and baseline else None
         row["estimate"] = estimates.get(row["id"])
+        row["after"] = predecessors.get(row["id"], [])
         row["status_label"] = row["status"].replace("_", " ")
     return rows
+
+
+def _estimate_summary(project) -> dict | None:
+    """The latest saved Monte Carlo run: P50/P80/P90 finish and cost and the open contingency."""
+    try:
+        from rapport.estimates.models import SimulationRun
+    except ImportError:
+        return None
+    run = (
+        SimulationRun.objects.filter(project=project)
+        .order_by("-created_at", "-pk")
+        .values("created_at", "iterations", "confidence", "result")
+        .first()
+    )
+    if run is None or not isinstance(run["result"], dict):
+        return None
+    result = run["result"]
+    levels = [
+        {"label": label.upper(), **result[label]}
+        for label in ("p50", "p80", "p90")
+        if isinstance(result.get(label), dict)
+    ]
+    if not levels:
+        return None
+    return {
+        "levels": levels,
+        "contingency": result.get("contingency"),
+        "confidence": f"P{round(run['confidence'] * 100)}",
+        "iterations": run["iterations"],
+        "as_of": run["created_at"],
+    }
 
 
 # --- rendering --------------------------------------------------------------------------------
@@ -258,9 +367,17 @@ def _for_you(data: ReportData, recipient: Recipient, previous_colour: str | None
         if recipient.id is not None and d["needed_from_id"] == recipient.id
     ]
     changes = []
-    if previous_colour and previous_colour != update.overall:
+    if previous_colour:
+        if previous_colour != update.overall:
+            changes.append(
+                f"The overall status moved from {previous_colour} to {update.overall} since your last report."
+            )
+    elif data.previous and data.previous["overall"] != update.overall:
+        # Their first report: the change since the status before this one still concerns them.
         changes.append(
-            f"The overall status moved from {previous_colour} to {update.overall} since your last report."
+            f"The overall status moved from {data.previous['overall']} to {update.overall} since "
+            f"the previous status ({data.previous['period_start']:%-d %b} – "
+            f"{data.previous['period_end']:%-d %b})."
         )
     if update.supersedes_id:
         changes.append(
@@ -303,6 +420,16 @@ def report_context(
         "charts": data.charts if comm_type == CommType.DASHBOARD and medium == "web" else None,
         "chart_images": data.chart_images
         if comm_type == CommType.DASHBOARD and medium == "pdf"
+        else None,
+        "chart_cids": {name: f"cid:{chart_cid(name)}" for name in CHART_NAMES}
+        if comm_type == CommType.DASHBOARD and medium == "email"
+        else None,
+        # Mail clients show no SVG: the e-mail points to the attached PDF for these pictures.
+        "customer_pictures": data.customer_pictures
+        if comm_type == CommType.DETAILED and medium == "web"
+        else None,
+        "customer_picture_images": data.customer_picture_images
+        if comm_type == CommType.DETAILED and medium == "pdf"
         else None,
         "period": f"{update.period_start:%-d %b} – {update.period_end:%-d %b %Y}",
         "report_css": report_css(),
@@ -356,6 +483,19 @@ def render_fragment(
     return mark_safe(render_to_string(context["fragment"], context))
 
 
+_fonts = threading.local()
+
+
+def _font_config():
+    """One WeasyPrint font configuration per thread, kept: building it looks up the system's
+    fonts again for every PDF (measured ~3× slower for a one-page report)."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    if getattr(_fonts, "config", None) is None:
+        _fonts.config = FontConfiguration()
+    return _fonts.config
+
+
 def render_pdf(data: ReportData, *, recipient: Recipient, comm_type: str, **kwargs) -> bytes:
     """The report as a PDF (WeasyPrint), charts included for the dashboard."""
     from weasyprint import HTML
@@ -363,7 +503,7 @@ def render_pdf(data: ReportData, *, recipient: Recipient, comm_type: str, **kwar
     html = render_report(
         data, recipient=recipient, comm_type=comm_type, medium="pdf", **kwargs
     ).html
-    return HTML(string=html, base_url=settings.SITE_URL).write_pdf()
+    return HTML(string=html, base_url=settings.SITE_URL).write_pdf(font_config=_font_config())
 
 
 def _tidy(text: str) -> str:

@@ -128,19 +128,24 @@ def portal_report_get(link: PortalLink, delivery_id) -> Delivery:
 
 def previous_colour(delivery: Delivery) -> str | None:
     """The overall colour of the last report this recipient got on this project before this one."""
-    previous = (
+    return last_colour_sent(delivery.project_id, delivery.party_id, before=delivery.occurrence)
+
+
+def last_colour_sent(project_id, party_id, *, before) -> str | None:
+    """The overall colour of the last report sent to the party on the project before ``before``
+    (what "since your last report" compares with, in the e-mail and in the PM's preview)."""
+    return (
         Delivery.objects.filter(
-            project=delivery.project_id,
-            party=delivery.party_id,
+            project=project_id,
+            party=party_id,
             state=DeliveryState.SENT,
-            occurrence__lt=delivery.occurrence,
+            occurrence__lt=before,
             status_update__isnull=False,
         )
         .order_by("-occurrence", "-pk")
         .values_list("status_update__overall", flat=True)
         .first()
     )
-    return previous
 
 
 # --- load -------------------------------------------------------------------------------------

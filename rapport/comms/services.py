@@ -5,7 +5,9 @@ and "Send now". The scheduler and the worker (exactly-once delivery) are in deli
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from enum import StrEnum
 
+from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -241,6 +243,41 @@ def portal_password_set(*, link: PortalLink, password: str) -> PortalLink:
 
 def portal_password_check(link: PortalLink, password: str) -> bool:
     return bool(link.password) and check_password(password or "", link.password)
+
+
+class UnlockResult(StrEnum):
+    OPENED = "opened"
+    WRONG = "wrong"
+    PAUSED = "paused"
+
+
+@transaction.atomic
+def portal_unlock_attempt(
+    *, link: PortalLink, password: str, now: datetime | None = None
+) -> UnlockResult:
+    """Try a password-protected link's password, throttled like staff sign-in.
+
+    After LOGIN_FAILURE_LIMIT wrong passwords in a row the link refuses every try, right or
+    wrong, for LOGIN_COOLOFF_MINUTES: whoever holds a forwarded link cannot guess on for ever.
+    Counted on the link in the database, so several app servers share the count.
+    """
+    now = now or timezone.now()
+    link = PortalLink.objects.select_for_update().get(pk=link.pk)
+    if link.unlock_paused_until and link.unlock_paused_until > now:
+        return UnlockResult.PAUSED
+    if portal_password_check(link, password):
+        # .update(): a counter, not a change a person made, so no audit entry.
+        PortalLink.objects.filter(pk=link.pk).update(failed_unlocks=0, unlock_paused_until=None)
+        return UnlockResult.OPENED
+    failures = link.failed_unlocks + 1
+    paused_until = None
+    if failures >= settings.AXES_FAILURE_LIMIT:
+        paused_until = now + timedelta(hours=settings.AXES_COOLOFF_TIME)
+        failures = 0
+    PortalLink.objects.filter(pk=link.pk).update(
+        failed_unlocks=failures, unlock_paused_until=paused_until
+    )
+    return UnlockResult.PAUSED if paused_until else UnlockResult.WRONG
 
 
 @transaction.atomic

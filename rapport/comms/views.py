@@ -2,6 +2,7 @@
 portal (public pages behind a personal link). Thin: access through the decorators, reads through
 selectors, writes through services."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -10,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from rapport.accounts.access import org_view, project_view, public_view, user_view
+from rapport.accounts.access import org_view, project_level, project_view, public_view, user_view
 from rapport.lib.forms import add_service_errors
 from rapport.lib.pagination import paginate
 from rapport.status.models import StatusUpdate
@@ -181,6 +182,10 @@ def report_preview(request, project, plan_row_id, recipient_id):
             "recipient": reports.Recipient(party.pk, party.name),
             "comm_type": row.comm_type,
             "custom_intro": row.custom_intro,
+            # As the e-mail would say it if it went now.
+            "previous_colour": selectors.last_colour_sent(
+                project.pk, party.pk, before=timezone.now()
+            ),
         }
         context["report_html"] = reports.render_fragment(data, embedded=True, **kwargs)
         email = reports.render_report(
@@ -203,6 +208,7 @@ def report_preview_pdf(request, project, plan_row_id, recipient_id):
         recipient=reports.Recipient(party.pk, party.name),
         comm_type=row.comm_type,
         custom_intro=row.custom_intro,
+        previous_colour=selectors.last_colour_sent(project.pk, party.pk, before=timezone.now()),
     )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (
@@ -338,6 +344,13 @@ def _portal(request, portal_token) -> PortalLink:
     return link
 
 
+def _opened_by_the_team(request, link: PortalLink) -> bool:
+    """The project's own team looking at a stakeholder's portal (the PM opened the link to check
+    it or send it on). They see what the stakeholder sees but may not answer for them: ratings
+    and acknowledgements feed the evidence, and a PM must not rate their own project."""
+    return project_level(request.user, link.project) > 0
+
+
 class _Locked(Exception):
     def __init__(self, link):
         self.link = link
@@ -353,11 +366,18 @@ def portal_home(request, portal_token):
         link = _portal(request, portal_token)
     except _Locked:
         return _locked_redirect(portal_token)
-    PortalLink.objects.filter(pk=link.pk).update(last_seen_at=timezone.now())
+    team = _opened_by_the_team(request, link)
+    if not team:  # "last opened" is the stakeholder's, not the PM checking the link
+        PortalLink.objects.filter(pk=link.pk).update(last_seen_at=timezone.now())
     return render(
         request,
         "comms/portal_home.html",
-        {"link": link, "token": portal_token, "deliveries": selectors.portal_reports(link)[:100]},
+        {
+            "link": link,
+            "token": portal_token,
+            "deliveries": selectors.portal_reports(link)[:100],
+            "opened_by_the_team": team,
+        },
     )
 
 
@@ -369,10 +389,18 @@ def portal_report(request, portal_token, delivery_id):
         return _locked_redirect(portal_token)
     delivery = selectors.portal_report_get(link, delivery_id)
     feedback = getattr(delivery, "feedback", None)
+    team = _opened_by_the_team(request, link)
     form = FeedbackForm(
         request.POST or None, initial={"rating": feedback.rating if feedback else None}
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and team:
+        form.is_valid()  # bound, so the page shows the refusal instead of the blank form
+        form.add_error(
+            None,
+            f"You are signed in to Rapport on this project's team: only {link.party.name} "
+            "can answer here. Send them the link instead.",
+        )
+    elif request.method == "POST" and form.is_valid():
         try:
             services.feedback_record(
                 delivery=delivery,
@@ -408,6 +436,7 @@ def portal_report(request, portal_token, delivery_id):
             "feedback": feedback,
             "form": form,
             "report_html": report_html,
+            "opened_by_the_team": team,
         },
     )
 
@@ -464,10 +493,19 @@ def portal_unlock(request, portal_token):
         return redirect("portal-home", portal_token=portal_token)
     form = UnlockForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if services.portal_password_check(link, form.cleaned_data["password"]):
+        result = services.portal_unlock_attempt(link=link, password=form.cleaned_data["password"])
+        if result == services.UnlockResult.OPENED:
             request.session[SESSION_KEY] = [*request.session.get(SESSION_KEY, []), link.pk]
             return redirect("portal-home", portal_token=portal_token)
-        form.add_error("password", "That is not the password of this link.")
+        if result == services.UnlockResult.PAUSED:
+            minutes = round(settings.AXES_COOLOFF_TIME * 60)
+            form.add_error(
+                "password",
+                f"Too many wrong passwords: this link takes none for {minutes} minutes. "
+                "Try again later, or ask the project manager for a new link.",
+            )
+        else:
+            form.add_error("password", "That is not the password of this link.")
     return render(
         request, "comms/portal_unlock.html", {"link": link, "token": portal_token, "form": form}
     )

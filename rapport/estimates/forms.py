@@ -77,6 +77,11 @@ class ActivityEstimateForm(forms.Form):
             (str(u.pk), u.display_name) for u in people
         ]
         self.fields["predecessors"].choices = [(str(a.pk), a.name) for a in others]
+        if not others:
+            self.fields["predecessors"].help_text = (
+                "No other activities yet: this one starts at the project start. Add the next "
+                "activity on the estimates page, then say what it depends on."
+            )
 
 
 class SheetForm(forms.Form):

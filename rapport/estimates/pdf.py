@@ -2,7 +2,8 @@
 
 One HTML template rendered by WeasyPrint, with the same figures and SVG charts as the page: the
 basis of estimate per activity, the base and the separate contingency line, P50/P80/P90, the
-sponsor's target and its probability, what it would take, and the version and seed that repeat it.
+sponsor's target and its probability, what it would take, how the estimate changed (each version
+with who, when and why), and the version and seed that repeat it.
 """
 
 import base64
@@ -14,11 +15,15 @@ from django.utils import timezone
 from . import selectors
 from .report import run_report
 
+# versions listed in the PDF, newest first; older ones are on the versions page
+HISTORY_SHOWN = 30
+
 # WeasyPrint reports each layout step at INFO: a dozen log lines per PDF, with nothing to act on
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 def explanation_context(project, *, user=None) -> dict:
+    history = selectors.versions_with_echoes(project)
     run = selectors.run_latest(project)
     rows = selectors.activity_rows(project)
     report = run_report(project, run) if run else None
@@ -34,7 +39,10 @@ def explanation_context(project, *, user=None) -> dict:
             name: "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
             for name, svg in (report.charts.items() if report else ())
         },
-        "current": selectors.version_current(project),
+        "current": history[0] if history else None,
+        # how the estimate got here: every change with who, when and why
+        "history": history[:HISTORY_SHOWN],
+        "history_left_out": max(len(history) - HISTORY_SHOWN, 0),
         "generated_at": timezone.now(),
         "generated_by": user.display_name if getattr(user, "is_authenticated", False) else "",
     }

@@ -85,9 +85,13 @@ class Report:
     charts: dict = field(default_factory=dict)
 
 
+def working_days_text(days: int) -> str:
+    """'1 working day', '3 working days'."""
+    return f"{days} working day" if abs(days) == 1 else f"{days} working days"
+
+
 def _days_text(days: int, date) -> str:
-    unit = "working day" if days == 1 else "working days"
-    return f"{days} {unit}" + (f" ({date_text(date)})" if date else "")
+    return working_days_text(days) + (f" ({date_text(date)})" if date else "")
 
 
 def _line(project, label: str, days: float, cost: float, currency: str, note: str = "") -> Line:
@@ -197,7 +201,8 @@ def run_report(project, run: SimulationRun, *, with_charts: bool = True) -> Repo
         label=f"Contingency to reach {label}",
         days=at.days - base.days,
         cost=at.cost - base.cost,
-        days_text=f"{'+' if at.days >= base.days else '−'}{abs(at.days - base.days)} working days",
+        days_text=("+" if at.days >= base.days else "−")
+        + working_days_text(abs(at.days - base.days)),
         cost_text=signed_money(at.cost - base.cost, currency),
         note="Shown on its own line, never spread over the activities.",
     )
@@ -296,6 +301,7 @@ def _target(project, result: dict, currency: str, label: str):
         take["finish"] = {
             "missed": days > 0,
             "days": abs(days),
+            "days_text": working_days_text(abs(days)),
             "confidence": percent(take_json.get("finish_confidence")),
             "as_level": _level(take_json.get("finish_confidence")),
             "levers": [

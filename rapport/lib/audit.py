@@ -5,6 +5,7 @@ Services wrap their writes in `acting_as(actor)`; models registered with auditlo
 organisation and project in `get_additional_data()` so a project's history is one query.
 """
 
+import json
 from contextlib import contextmanager
 
 from auditlog.context import set_actor
@@ -46,6 +47,33 @@ def _is_reverse_relation(model, name: str) -> bool:
     return field.auto_created and not field.concrete
 
 
+def readable_value(value: str | None) -> str | None:
+    """A recorded value as a person reads it: JSON lists and objects become one line per item.
+
+    auditlog records JSON fields (a status update's top risks, say) as JSON text; shown raw, a
+    list of risks is a wall of brackets and quotes.
+    """
+    if not value or value[0] not in "[{":
+        return value
+    try:
+        data = json.loads(value)
+    except ValueError:
+        return value
+
+    def line(item) -> str:
+        if isinstance(item, dict):
+            # What the item is called comes first: "title: Dirty data, probability: high".
+            keys = sorted(item, key=lambda k: k not in ("title", "name", "text"))
+            return ", ".join(f"{k.replace('_', ' ')}: {line(item[k])}" for k in keys if item[k])
+        if isinstance(item, list):
+            return "; ".join(line(v) for v in item)
+        return str(item)
+
+    if isinstance(data, list):
+        return "\n".join(line(item) for item in data) or "(none)"
+    return line(data) or "(none)"
+
+
 def describe_entry(entry: LogEntry) -> dict:
     """One history row for pages and the API: who, when, what, and each field's before/after."""
     changes = []
@@ -57,7 +85,15 @@ def describe_entry(entry: LogEntry) -> dict:
         before, after = [
             None if v in (None, "None") else v for v in (list(values) + [None, None])[:2]
         ]
-        changes.append({"field": field.replace("_", " "), "before": before, "after": after})
+        changes.append(
+            {
+                "field": field.replace("_", " "),
+                "before": before,
+                "after": after,
+                "before_text": readable_value(before),
+                "after_text": readable_value(after),
+            }
+        )
     return {
         "at": entry.timestamp,
         "actor": entry.actor.display_name if entry.actor else (entry.actor_email or "system"),

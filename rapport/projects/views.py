@@ -9,6 +9,7 @@ from rapport.accounts.models import Organisation
 from rapport.lib.audit import describe_entry, history_for_project
 from rapport.lib.forms import add_service_errors
 from rapport.lib.pagination import paginate
+from rapport.status.selectors import project_health
 
 from . import rules, services
 from .forms import DeleteProjectForm, MemberForm, MemberRoleForm, NewProjectForm, ProjectForm
@@ -59,6 +60,8 @@ def project_new(request):
 def project_home(request, project):
     memberships = project.memberships.select_related("user")
     recent = [describe_entry(e) for e in history_for_project(project.pk)[:5]]
+    # The overview leads with honest status: reported colour beside the evidence.
+    health = project_health(project)
     return render(
         request,
         "projects/project_home.html",
@@ -67,6 +70,8 @@ def project_home(request, project):
             "goals": project.goals.all(),
             "memberships": memberships,
             "recent": recent,
+            "health": health,
+            "report": health.report,
         },
     )
 

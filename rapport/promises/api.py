@@ -9,7 +9,7 @@ from django.db.models import Prefetch
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from rapport.accounts.access import access_project
+from rapport.accounts.access import access_org, access_project
 from rapport.stakeholders.models import Party, ProjectStakeholder
 
 from . import rules, selectors, services
@@ -101,6 +101,12 @@ class BreachIn(Schema):
 
 class FigureRowOut(Schema):
     label: str
+    figures: dict
+
+
+class MakerFiguresOut(Schema):
+    label: str
+    projects: int
     figures: dict
 
 
@@ -319,6 +325,19 @@ def commitment_break(request, project_id: int, commitment_id: int, payload: Brea
         reason=payload.reason,
     )
     return _fresh(project, commitment_id)
+
+
+@router.get(
+    "/orgs/{slug}/commitment-figures",
+    response=list[MakerFiguresOut],
+    summary="Per person who made promises, across the organisation's projects you may see",
+)
+def org_commitment_figures(request, slug: str):
+    org = access_org(request.user, slug, "member")
+    return [
+        {"label": r.label, "projects": r.projects, "figures": r.figures.to_dict()}
+        for r in selectors.commitment_figures_per_maker(request.user, org)
+    ]
 
 
 @router.get(

@@ -90,6 +90,7 @@ class FigureRow:
 
     label: str
     figures: rules.Figures
+    projects: int = 1  # how many projects the promises were made on
 
 
 def commitment_figures(project, today: dt.date | None = None) -> dict:
@@ -117,6 +118,34 @@ def commitment_figures(project, today: dt.date | None = None) -> dict:
             (FigureRow(parties[k], f) for k, f in per_party.items()), key=lambda r: r.label.lower()
         ),
     }
+
+
+def commitment_figures_per_maker(user, org, today: dt.date | None = None) -> list[FigureRow]:
+    """Per person who made promises, across every project of ``org`` that ``user`` may see: who
+    keeps their promises, and who over-promises (the PMO's view). One query. ``projects`` on each
+    row counts the projects the person made promises on. Overdue is judged on ``today`` (default:
+    today in the server's time zone), one day for all projects."""
+    from django.utils import timezone
+
+    from rapport.projects.models import Project
+
+    today = today or timezone.localdate()
+    rows = list(
+        Commitment.objects.filter(project__in=Project.objects.visible_to(user).filter(org=org))
+        .select_related("made_by")
+        .annotate(renegotiation_count=Count("renegotiations"))
+    )
+    names = {
+        c.made_by_id: (c.made_by.display_name if c.made_by else "Nobody recorded") for c in rows
+    }
+    projects: dict = {}
+    for c in rows:
+        projects.setdefault(c.made_by_id, set()).add(c.project_id)
+    per_pm = rules.figures_by([c.facts() for c in rows], today, key=lambda p: p.made_by)
+    return sorted(
+        (FigureRow(names[k], f, projects=len(projects[k])) for k, f in per_pm.items()),
+        key=lambda r: r.label.lower(),
+    )
 
 
 # --- expectations ------------------------------------------------------------------------------

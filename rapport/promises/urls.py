@@ -5,6 +5,7 @@ from . import views
 P = "o/<slug:org>/p/<str:code>/promises/"
 
 urlpatterns = [
+    path("o/<slug:org>/promises/", views.promise_figures_org, name="promise-figures-org"),
     path(P, views.promise_list, name="promise-list"),
     path(P + "new/", views.promise_new, name="promise-new"),
     path(P + "<int:commitment_id>/", views.promise_detail, name="promise-detail"),

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from rapport.accounts.access import project_view
+from rapport.accounts.access import org_view, project_view
 from rapport.lib.forms import add_service_errors
 from rapport.lib.pagination import paginate
 from rapport.stakeholders import services as stakeholders
@@ -44,11 +44,13 @@ def _who(request, project, form, stakeholder_list, *, customer: bool):
         if found is None:
             raise ValidationError({"who": ["Choose a stakeholder of this project."]})
         return found
+    name = form.cleaned_data["new_name"].strip()
+    # someone typed in again who is on the project already: that stakeholder, not a refusal
+    same = [s for s in stakeholder_list if s.party.name.casefold() == name.casefold()]
+    if len(same) == 1:
+        return same[0]
     return stakeholders.stakeholder_add(
-        actor=request.user,
-        project=project,
-        new_party={"name": form.cleaned_data["new_name"].strip()},
-        is_customer=customer,
+        actor=request.user, project=project, new_party={"name": name}, is_customer=customer
     )
 
 
@@ -72,6 +74,16 @@ def promise_list(request, project):
             "figures": selectors.commitment_figures(project, today),
             "today": today,
         },
+    )
+
+
+@org_view("member")
+def promise_figures_org(request, org):
+    """The PMO's view: who keeps their promises, across the projects this person may see."""
+    return render(
+        request,
+        "promises/promise_figures_org.html",
+        {"org": org, "rows": selectors.commitment_figures_per_maker(request.user, org)},
     )
 
 

@@ -131,6 +131,8 @@ class ImportPlan:
     matched_activities: int = 0
     parties_to_add: list[str] = field(default_factory=list)  # in the register, not on the project
     parties_to_create: list[str] = field(default_factory=list)
+    # Names in no register entry, when the user did not ask to create them (each once).
+    unknown_parties: list[str] = field(default_factory=list)
     assignments: list[names.NamedCell] = field(default_factory=list)
     accountable_does_work: set[str] = field(default_factory=set)
     # Filled by the resolution step: ids (or ("new", key) placeholders) per row.
@@ -256,7 +258,10 @@ def plan_import(
     party_rows = list(Party.objects.filter(org_id=project.org_id).values_list("id", "name"))
     party_register, ambiguous_parties = _register(party_rows, preferred_ids=on_project)
     cells = []
+    unknown: set[str] = set()
     for cell in read.cells:
+        if names.normalise_name(cell.activity) in ambiguous_activities:
+            continue  # the row is reported once, as ambiguous, above
         key = names.normalise_name(cell.party)
         if key in ambiguous_parties:
             plan.problems.append(
@@ -268,9 +273,13 @@ def plan_import(
                 )
             )
             continue
-        if key not in party_register and create_missing:
-            party_register[key] = ("new", key)
-            plan.parties_to_create.append(cell.party)
+        if key not in party_register:
+            if create_missing:
+                party_register[key] = ("new", key)
+                plan.parties_to_create.append(cell.party)
+            elif key not in unknown:
+                unknown.add(key)
+                plan.unknown_parties.append(cell.party)
         cells.append(cell)
     named = names.LayoutRead(
         activities=read.activities, cells=cells, accountable_does_work=read.accountable_does_work

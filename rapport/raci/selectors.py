@@ -324,6 +324,14 @@ class SipocView:
     def outcomes_of_customer(self, customer) -> list:
         return [o for o in self.outcomes if (o.pk, customer.pk) in self.serves]
 
+    def output_links(self) -> list:
+        """Per output, the titles of the outcomes it produces (the printable page's links)."""
+        return [(o, [x.title for x in self.outcomes_of_output(o)]) for o in self.outputs]
+
+    def customer_links(self) -> list:
+        """Per customer, the titles of the outcomes they want."""
+        return [(c, [x.title for x in self.outcomes_of_customer(c)]) for c in self.customers]
+
     def produce_rows(self) -> list:
         """Per output, each outcome and whether the output produces it (the links form)."""
         return [

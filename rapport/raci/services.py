@@ -25,6 +25,7 @@ from .models import (
     SipocStep,
     SipocSupplier,
 )
+from .names import normalise_name
 from .rules import LETTERS
 
 ACTIVITY_FIELDS = (
@@ -46,6 +47,21 @@ def _next_position(queryset) -> int:
     return (queryset.aggregate(m=Max("position"))["m"] or 0) + 1
 
 
+def _check_activity_name(project, name: str, *, exclude_pk=None) -> None:
+    """One activity per name in a project, however it is written: imports and exports match
+    activities by name, so two that read alike could never be told apart in a spreadsheet."""
+    key = normalise_name(name)
+    if not key:
+        return  # the model's own validation says the name is required
+    others = Activity.objects.filter(project=project).exclude(pk=exclude_pk)
+    for other in others.values_list("name", flat=True):
+        if normalise_name(other) == key:
+            raise field_error(
+                "name",
+                f"{project.code} already has an activity called “{other}”: use another name.",
+            )
+
+
 @transaction.atomic
 def phase_create(*, actor, project, name: str) -> Phase:
     name = (name or "").strip()
@@ -63,10 +79,12 @@ def activity_create(*, actor, project, name: str, phase: Phase | None = None, **
     unknown = set(fields) - set(ACTIVITY_FIELDS)
     if unknown:
         raise field_error("activity", f"Unknown activity fields: {', '.join(sorted(unknown))}")
+    name = (name or "").strip()
+    _check_activity_name(project, name)
     activity = Activity(
         project=project,
         phase=phase,
-        name=(name or "").strip(),
+        name=name,
         position=_next_position(project.activities),
         **fields,
     )
@@ -86,6 +104,8 @@ def activity_update(*, actor, activity: Activity, **fields) -> Activity:
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
     for name, value in fields.items():
         setattr(activity, name, value.strip() if isinstance(value, str) else value)
+    if "name" in fields:
+        _check_activity_name(activity.project, activity.name, exclude_pk=activity.pk)
     with acting_as(actor):
         return validated_save(activity)
 

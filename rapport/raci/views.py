@@ -37,6 +37,10 @@ def _url(name, project, *args):
     return reverse(name, args=[project.org.slug, project.code, *args])
 
 
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else many or one + 's'}"
+
+
 def _error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
 
@@ -361,8 +365,9 @@ def import_preview(request, project, raci_import_id):
         else:
             messages.success(
                 request,
-                f"Imported {result['activities_imported']} activities "
-                f"({result['activities_created']} new): {result['letters_added']} letters added, "
+                f"Imported {_count(result['activities_imported'], 'activity', 'activities')} "
+                f"({result['activities_created']} new): "
+                f"{_count(result['letters_added'], 'letter')} added, "
                 f"{result['letters_changed']} changed, {result['letters_removed']} removed.",
             )
             return redirect(_url("raci-matrix", project))

@@ -69,6 +69,23 @@ class PartyOut(Schema):
         return [c.pk for c in party.categories.all()]
 
 
+class ChainLinkOut(Schema):
+    id: int
+    name: str
+    organisation: str
+
+
+class PartyChainOut(Schema):
+    reports_up: list[ChainLinkOut]
+    represents_up: list[ChainLinkOut]
+    reported_by: list[ChainLinkOut]
+    represented_by: list[ChainLinkOut]
+
+
+class PartyDetailOut(PartyOut):
+    chain: PartyChainOut
+
+
 class PartyPatch(Schema):
     kind: str | None = None
     name: str | None = None
@@ -504,10 +521,23 @@ def party_create(request, slug: str, payload: PartyIn):
     )
 
 
-@router.get("/orgs/{slug}/parties/{party_id}", response=PartyOut)
+def _with_chain(party: Party) -> Party:
+    chain = selectors.party_chain(party)
+    party.chain = {
+        key: [{"id": r["pk"], "name": r["name"], "organisation": r["organisation"]} for r in rows]
+        for key, rows in chain.items()
+    }
+    return party
+
+
+@router.get(
+    "/orgs/{slug}/parties/{party_id}",
+    response=PartyDetailOut,
+    summary="A party, with its customer chain (who it reports to and represents, up the chain)",
+)
 def party_get(request, slug: str, party_id: int):
     org = access_org(request.user, slug, "member")
-    return selectors.party_get(org, party_id)
+    return _with_chain(selectors.party_get(org, party_id))
 
 
 @router.patch(
@@ -954,9 +984,10 @@ def measurement_add(request, project_id: int, outcome_id: int, payload: Measurem
     response=list[ConflictOut],
     summary="Conflicting outcomes",
 )
+@paginate(LimitOffsetPagination)
 def conflict_list(request, project_id: int):
     project = access_project(request.user, project_id, "view")
-    return list(selectors.conflict_list(project))
+    return selectors.conflict_list(project)
 
 
 @router.put(

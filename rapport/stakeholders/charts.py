@@ -92,6 +92,12 @@ def power_interest_svg(stakeholders, *, prefix: str = "pi") -> str:
             fontweight="bold",
             zorder=1,
         )
+    # Faint lines between the score cells: a name sits in the cell of its score, and these show
+    # which cell that is.
+    for edge in (1.5, 2.5, 3.5, 4.5):
+        if edge != high:
+            ax.axvline(edge, color="#d5dae1", linewidth=0.6, zorder=0.5)
+            ax.axhline(edge, color="#d5dae1", linewidth=0.6, zorder=0.5)
     ax.axvline(high, color="#8792a2", linewidth=1)
     ax.axhline(high, color="#8792a2", linewidth=1)
     cells: dict[tuple[int, int], list] = {}

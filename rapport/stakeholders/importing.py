@@ -136,6 +136,8 @@ COLUMNS = (
     Column("expectations", "Expectations", "project", ("requirements", "needs")),
 )
 BY_KEY = {c.key: c for c in COLUMNS}
+# Columns that hold one line: a line break in them is a mistake, never data.
+SINGLE_LINE = ("id", "name", "kind", "organisation", "department", "title", "email", "phone")
 
 
 def _norm_header(text: str) -> str:
@@ -378,6 +380,14 @@ def _parse_row(row: RowPlan, values: dict, header_of: dict, categories: dict, pr
     text_limits = {
         f.name: f.max_length for f in Party._meta.fields if getattr(f, "max_length", None)
     }
+    for key in SINGLE_LINE:
+        if "\n" in cleaned.get(key, "") or "\r" in cleaned.get(key, ""):
+            problem(
+                key,
+                f"{BY_KEY[key].header} is one line, but this cell has line breaks in it "
+                "(a quote left open in the file?).",
+            )
+            cleaned.pop(key)
     for key, value in cleaned.items():
         column = BY_KEY[key]
         try:

@@ -277,6 +277,39 @@ class Prompt:
     hint: str
 
 
+# A project role says what kind of stakeholder someone is: a party on the project as Sponsor
+# represents the Sponsor category even if nobody ticked that category in the register.
+ROLE_CATEGORIES = {
+    "sponsor": "Sponsor",
+    "senior_user": "Senior user",
+    "end_user": "End user",
+    "sme": "Subject-matter expert",
+    "business_partner": "Business partner",
+    "executive": "Executive",
+    "it_executive": "IT executive",
+    "business_analyst": "Business analyst",
+    "board_member": "Board member",
+    "supplier": "Supplier",
+    "contractor": "Contractor",
+    "regulator": "Government/regulator",
+}
+
+
+def categories_of_roles(
+    roles: Iterable[str], categories: Sequence[tuple[int, str, str]]
+) -> set[int]:
+    """The ids of the categories the project roles stand for, matched by the category's name
+    (the default taxonomy's, or the role's own label for an organisation that renamed it)."""
+    by_name = {name.strip().lower(): cid for cid, name, _ in categories}
+    found: set[int] = set()
+    for role in roles:
+        for name in (ROLE_CATEGORIES.get(role), label(ROLES, role)):
+            if name and name.lower() in by_name:
+                found.add(by_name[name.lower()])
+                break
+    return found
+
+
 def identification_prompts(
     categories: Sequence[tuple[int, str, str]],
     represented: Iterable[int],

@@ -161,20 +161,31 @@ def stakeholder_facts(project) -> list[rules.StakeholderFacts]:
 
 
 def identification_prompts(project) -> dict:
-    """The categories nobody on the project belongs to (prompts), and those marked not applicable."""
+    """The categories nobody on the project stands for (prompts), and those marked not applicable.
+    A stakeholder stands for its party's categories and for the categories its project roles
+    name (a Sponsor on the project answers the Sponsor prompt)."""
     categories = list(Category.objects.filter(org_id=project.org_id))
+    triples = [(c.pk, c.name, c.hint) for c in categories]
     represented = set(
         Party.categories.through.objects.filter(party__stakeholdings__project=project).values_list(
             "category_id", flat=True
         )
     )
+    roles = {
+        role
+        for held in ProjectStakeholder.objects.filter(project=project).values_list(
+            "roles", flat=True
+        )
+        for role in held or []
+    }
+    represented |= rules.categories_of_roles(roles, triples)
     considerations = list(
         CategoryConsideration.objects.filter(project=project).select_related(
             "category", "decided_by"
         )
     )
     prompts = rules.identification_prompts(
-        [(c.pk, c.name, c.hint) for c in categories],
+        triples,
         represented,
         [c.category_id for c in considerations],
     )

@@ -147,16 +147,37 @@ def _read_csv(content: bytes, max_rows: int):
                 delimiter
             ]
         )
+    _check_quotes_close(text, delimiter)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
     rows = []
     try:
-        for cells in reader:
-            rows.append((reader.line_num, [c for c in cells[:MAX_COLUMNS]]))
+        # Numbered by record, as a spreadsheet numbers its rows (a cell with line breaks in it
+        # is still one row).
+        for number, cells in enumerate(reader, start=1):
+            rows.append((number, [c for c in cells[:MAX_COLUMNS]]))
             if len(rows) > max_rows + 10:
                 raise FileProblem(f"The file has more than {max_rows:,} rows; import it in parts.")
     except csv.Error as error:
         raise FileProblem(f"Line {reader.line_num} cannot be read as CSV: {error}.") from None
     return _split_header(rows, max_rows, notes)
+
+
+def _check_quotes_close(text: str, delimiter: str) -> None:
+    """Refuse a quote that opens a cell and never closes: a lenient reader would swallow the rest
+    of the file into that one cell and import it as a name."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    number, line = 0, 1  # records read so far, and the line the next one starts on
+    try:
+        for _ in reader:
+            number, line = number + 1, reader.line_num + 1
+    except csv.Error as error:
+        if "unexpected end of data" in str(error):
+            raise FileProblem(
+                f'Row {number + 1} (line {line}) opens a quote (") that is never closed, so the '
+                "rest of the file would be read as one cell. Close the quote or remove it, then "
+                "upload the file again. Nothing was imported."
+            ) from None
+        # Other strictness complaints (a stray quote inside a cell) are read leniently below.
 
 
 def _split_header(rows, max_rows, notes):

@@ -126,6 +126,8 @@ _SETTING_HELP = {
     "ratings_window": "Compare the average of the last N ratings with the N before.",
     "ratings_amber_drop": "A drop of this many points (1–5 scale) is amber.",
     "ratings_red_drop": "… and this many is red.",
+    "acknowledgements_amber_share": "Share of the reports sent that nobody acknowledged for amber (0.5 = half).",
+    "acknowledgements_red_share": "… for red.",
 }
 
 

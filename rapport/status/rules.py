@@ -1,7 +1,8 @@
 """Honest status: the health the evidence shows, and the watermelon finding. Pure logic.
 
 A PM reports a colour; the evidence (slipped milestones, overdue work, budget burn against
-progress, RACI errors, open high risks, missed promises, falling customer ratings) shows another.
+progress, RACI errors, open high risks, missed promises, falling customer ratings, reports nobody
+acknowledges) shows another.
 Each signal is a small function of plain numbers with documented thresholds; the evidence colour
 is the worst measured signal, and a report better than the evidence by ``margin`` steps is a
 watermelon: green outside, red inside.
@@ -41,6 +42,7 @@ __all__ = [
     "signal_milestones_slipped",
     "signal_raci_errors",
     "signal_ratings_falling",
+    "signal_reports_unacknowledged",
     "watermelon",
 ]
 
@@ -105,6 +107,10 @@ class HealthSettings:
     ratings_amber_drop: float = 0.5  # points on the 1-5 scale
     ratings_red_drop: float = 1.0
 
+    acknowledgements_enabled: bool = True
+    acknowledgements_amber_share: float = 0.5  # of the reports sent, left unacknowledged
+    acknowledgements_red_share: float = 0.75
+
     def __post_init__(self):
         pairs = [
             ("milestone_amber_days", "milestone_red_days"),
@@ -114,6 +120,7 @@ class HealthSettings:
             ("risks_amber_count", "risks_red_count"),
             ("commitments_amber_count", "commitments_red_count"),
             ("ratings_amber_drop", "ratings_red_drop"),
+            ("acknowledgements_amber_share", "acknowledgements_red_share"),
         ]
         for amber, red in pairs:
             if getattr(self, amber) > getattr(self, red):
@@ -144,6 +151,8 @@ class HealthInputs:
     commitments_open: int | None = None  # promises not yet delivered
     commitments_overdue: int | None = None  # ... of which past their promised date
     ratings: Sequence[float] | None = None  # customer ratings 1-5, oldest first
+    reports_sent: int | None = None  # reports sent to customers (recently, past a grace period)
+    reports_unacknowledged: int | None = None  # ... of which nobody acknowledged
 
 
 @dataclass(frozen=True)
@@ -391,6 +400,41 @@ def signal_ratings_falling(ratings: Sequence[float] | None, settings: HealthSett
     return Signal(code=code, colour=colour, value=change, message=message, measured=True)
 
 
+def signal_reports_unacknowledged(
+    sent: int | None, unacknowledged: int | None, settings: HealthSettings
+) -> Signal:
+    """Reports nobody acknowledged, as a share of the reports sent.
+
+    Customers who stop acknowledging their reports have stopped reading them: the relationship
+    is going quiet, whatever the colours say. Amber at ``acknowledgements_amber_share`` (half),
+    red at ``acknowledgements_red_share`` (three quarters). No report sent is "not measured".
+    Value: the share, 0..1.
+    """
+    code, what = "reports-unacknowledged", "report acknowledgement"
+    if not settings.acknowledgements_enabled:
+        return _off(code, what)
+    if sent is None or unacknowledged is None:
+        return _not_measured(code, what, "no report sent long enough ago to expect an answer")
+    sent = _count("reports_sent", sent)
+    unacknowledged = _count("reports_unacknowledged", unacknowledged)
+    if unacknowledged > sent:
+        raise ValueError(
+            f"reports_unacknowledged ({unacknowledged}) cannot exceed reports_sent ({sent})"
+        )
+    if sent == 0:
+        return _not_measured(code, what, "no reports sent yet")
+    share = _exact(unacknowledged / sent)
+    colour = _grade(
+        share, settings.acknowledgements_amber_share, settings.acknowledgements_red_share
+    )
+    message = (
+        f"{unacknowledged} of {_plural(sent, 'report')} sent not acknowledged"
+        if unacknowledged
+        else f"every one of {_plural(sent, 'report')} sent acknowledged"
+    )
+    return Signal(code=code, colour=colour, value=share, message=message, measured=True)
+
+
 # In report order: the order the watermelon message and the UI list them in.
 _SIGNALS: tuple[Callable[[HealthInputs, HealthSettings], Signal], ...] = (
     lambda i, s: signal_milestones_slipped(i.milestone_slip_days, s),
@@ -400,6 +444,7 @@ _SIGNALS: tuple[Callable[[HealthInputs, HealthSettings], Signal], ...] = (
     lambda i, s: signal_high_risks(i.high_risks_open, s),
     lambda i, s: signal_raci_errors(i.raci_errors, s),
     lambda i, s: signal_ratings_falling(i.ratings, s),
+    lambda i, s: signal_reports_unacknowledged(i.reports_sent, i.reports_unacknowledged, s),
 )
 
 

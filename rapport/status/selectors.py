@@ -16,12 +16,15 @@ Where each signal's evidence comes from (rules.py documents the thresholds):
 - commitments missed: the promises ledger (open promises past their promised date); not measured
   when the project has no promises.
 - customer ratings falling: the 1–5 ratings recipients give reports in the portal, oldest first.
+- reports unacknowledged: reports sent in the last ``ACK_WINDOW`` that have had ``ACK_GRACE`` to
+  be read, and how many of them the recipient never acknowledged in the portal. Not measured
+  when no such report was sent.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Q
@@ -33,6 +36,8 @@ from . import rules
 from .models import EvidenceSnapshot, HealthConfig, Risk, StatusUpdate, UpdateState
 
 OPEN_ACTIVITY = ("not_started", "in_progress")
+ACK_WINDOW = timedelta(days=42)  # the reports the acknowledgement signal looks at ...
+ACK_GRACE = timedelta(days=3)  # ... once their reader has had this long to open them
 BOARD_HISTORY = 12  # snapshots shown per project on the board
 
 
@@ -196,6 +201,26 @@ def _ratings(project) -> list[float] | None:
     return [float(r) for r in ratings] or None
 
 
+def _acknowledgements(project, now: datetime) -> tuple[int | None, int | None]:
+    from rapport.comms.models import Delivery, DeliveryState
+
+    counts = Delivery.objects.filter(
+        project=project,
+        state=DeliveryState.SENT,
+        sent_at__gte=now - ACK_WINDOW,
+        sent_at__lte=now - ACK_GRACE,
+    ).aggregate(
+        sent=Count("pk"),
+        unacknowledged=Count(
+            "pk",
+            filter=Q(feedback__isnull=True) | Q(feedback__acknowledged_at__isnull=True),
+        ),
+    )
+    if not counts["sent"]:
+        return None, None
+    return counts["sent"], counts["unacknowledged"]
+
+
 def _high_risks(project) -> int | None:
     counts = Risk.objects.filter(project=project).aggregate(
         total=Count("pk"), high=Count("pk", filter=Q(closed_at__isnull=True) & _high_q())
@@ -239,6 +264,7 @@ def evidence_inputs(
     if update is not None and update.spent is not None and project.budget:
         spent_share = round(float(update.spent) / float(project.budget), 4)
     commitments_open, commitments_overdue = _commitments(project, today)
+    reports_sent, reports_unacknowledged = _acknowledgements(project, now)
     inputs = rules.HealthInputs(
         milestone_slip_days=activity["milestone_slip_days"],
         activities_open=activity["activities_open"],
@@ -254,6 +280,8 @@ def evidence_inputs(
         commitments_open=commitments_open,
         commitments_overdue=commitments_overdue,
         ratings=_ratings(project),
+        reports_sent=reports_sent,
+        reports_unacknowledged=reports_unacknowledged,
     )
     return inputs, spent_share
 

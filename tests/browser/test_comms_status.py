@@ -115,6 +115,21 @@ def test_a_stakeholder_opens_the_link_acknowledges_and_rates(world, live_server,
     )
 
 
+def test_the_simple_report_e_mail_fits_a_phone_screen(world, page):
+    from rapport.comms.delivery import build_message
+
+    comms_sample(world)
+    message = build_message(world.comms["delivery"])
+    html = next(a.content for a in message.alternatives if a.mimetype == "text/html")
+    assert "/portal/rpl_" in html  # the long personal link is in it
+    page.set_viewport_size({"width": 375, "height": 812})
+    page.set_content(html)
+    # Nothing wider than the phone: no sideways scrolling to read a report.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    expect(page.get_by_role("link", name="Acknowledge and rate this report")).to_be_visible()
+    assert serious_accessibility_violations(page) == []
+
+
 def test_the_board_and_risk_pages_have_no_serious_accessibility_issues(world, sign_in, live_server):
     publish(world, overall="green")
     page = sign_in(world.owner)

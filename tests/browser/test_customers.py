@@ -83,6 +83,14 @@ def test_a_pm_builds_the_register_sees_the_grid_records_consensus_and_exports(
     ).click()
     prompts = page.get_by_role("region", name="Anyone forgotten?")
     expect(prompts).to_contain_text("none affected?")
+    # Sofia is on the project as Sponsor, the Sales team as senior and end users: not forgotten.
+    for answered in ("Sponsor", "Senior user", "End user"):
+        expect(
+            prompts.get_by_role("button", name=re.compile(rf"Not applicable\s*: {answered}$"))
+        ).to_have_count(0)
+    expect(
+        prompts.get_by_role("button", name=re.compile(r"Not applicable\s*: Union$"))
+    ).to_have_count(1)
     prompts.get_by_label("Why Future generations is not applicable").fill("Nothing lasting")
     prompts.get_by_role("button", name=re.compile(r"Not applicable\s*: Future generations")).click()
     expect(
@@ -182,6 +190,11 @@ def test_customer_pages_have_no_serious_accessibility_issues(world, sign_in, liv
         f"/o/acme/register/{ids['party_id']}/",
         "/o/acme/register/categories/",
         "/o/acme/register/import/",
+        f"/o/acme/register/import/{ids['register_import_id']}/",
+        f"/o/acme/register/{ids['party_id']}/edit/",
+        f"/o/acme/register/{ids['party_id']}/delete/",
+        f"/o/acme/register/categories/{ids['category_id']}/edit/",
+        f"{base}outcomes/{ids['outcome_id']}/edit/",
     ]
     for path in paths:
         page.goto(live_server.url + path)

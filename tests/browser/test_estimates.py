@@ -3,9 +3,11 @@ records the sponsor's target, runs the simulation, sees the contingency on its o
 downloads the explanation for the sponsor; the pages pass axe-core."""
 
 import re
+import time
 from datetime import date
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from rapport.estimates import services as estimates
@@ -130,6 +132,16 @@ def test_a_contributor_records_a_promise_and_its_delivery(world, sign_in, live_s
     page.get_by_role("button", name="Record the promise").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Sandbox demo for the reps")
     page.get_by_label("Delivered on").fill("2026-01-28")
+    # each radio button sits right before its own words, not adrift in a stretched box
+    delivery = page.get_by_role("region", name="Record the delivery")
+    for choice in ("Less than promised", "As promised", "More than promised"):
+        radio = delivery.get_by_label(choice).bounding_box()
+        label = (
+            delivery.locator("label")
+            .filter(has_text=re.compile(rf"^\s*{choice}\s*$"))
+            .bounding_box()
+        )
+        assert radio["width"] < 30 and radio["x"] + radio["width"] < label["x"] + 40, choice
     page.get_by_label("More than promised").check()
     page.get_by_role("button", name="Record the delivery").click()
     expect(page.get_by_text("Delivery recorded: the promise is kept.")).to_be_visible()
@@ -137,6 +149,37 @@ def test_a_contributor_records_a_promise_and_its_delivery(world, sign_in, live_s
     expect(page.get_by_role("region", name="How the promises went")).to_contain_text(
         "1 of 1 closed (100 %)"
     )
+
+
+def test_clicking_record_twice_records_the_promise_once(world, sign_in, live_server):
+    from rapport.promises.models import Commitment
+
+    customer(world, "Sales team")
+    page = sign_in(world.contributor)
+    page.goto(live_server.url + BASE + "promises/new/")
+    page.get_by_label("Promised to").select_option(label="Sales team")
+    page.get_by_label("What was promised").fill("Pipeline report")
+    page.get_by_label("Promised by").fill("2026-01-30")
+    page.get_by_label("Made on").fill("2026-01-05")
+    posts = []
+
+    def slow_network(route):
+        if route.request.method == "POST":
+            posts.append(route.request.url)
+            time.sleep(0.5)  # the first request is still on its way when the second click comes
+        try:
+            route.continue_()
+        except PlaywrightError:
+            pass  # the browser dropped this request for a newer one
+
+    page.route("**/promises/new/", slow_network)
+    # The second click lands 100 ms after the first, as an impatient double click does.
+    page.get_by_role("button", name="Record the promise").evaluate(
+        "b => { b.form.requestSubmit(b); setTimeout(() => b.form.requestSubmit(b), 100); }"
+    )
+    expect(page.get_by_role("heading", level=1)).to_have_text("Pipeline report")
+    assert len(posts) == 1
+    assert Commitment.objects.filter(project=world.alpha, what="Pipeline report").count() == 1
 
 
 def test_estimate_and_promise_pages_have_no_serious_accessibility_issues(

@@ -67,6 +67,7 @@ def test_project_pages_have_no_serious_accessibility_issues(world, sign_in, live
         "/o/acme/p/ALPHA/members/",
         "/o/acme/p/ALPHA/history/",
         "/o/acme/",
+        "/o/acme/promises/",
         "/account/",
     ]:
         page.goto(live_server.url + path)
@@ -87,3 +88,36 @@ def test_editing_a_project_keeps_the_fields_not_touched(world, sign_in, live_ser
     expect(page.get_by_role("heading", level=1)).to_contain_text("Alpha rollout, phase 1")
     alpha = Project.objects.get(pk=world.alpha.pk)
     assert (str(alpha.start_date), str(alpha.target_date)) == ("2026-01-05", "2026-12-18")
+
+
+def test_with_javascript_off_a_manager_signs_in_creates_a_project_and_searches(
+    world, browser, live_server
+):
+    from tests.conftest import PASSWORD
+
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(live_server.url + "/accounts/login/")
+        page.get_by_label("E-mail").fill(world.manager.email)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url("**/projects/")
+
+        page.get_by_role("link", name="New project").click()
+        page.get_by_label("Code").fill("NOJS")
+        page.get_by_role("button", name="Create project").click()
+        # Without a name the plain form comes back with the error next to the field.
+        expect(page.get_by_text("This field is required.")).to_be_visible()
+        page.get_by_label("Name").fill("Works without scripts")
+        page.get_by_role("button", name="Create project").click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Works without scripts")
+
+        # The search box submits as an ordinary form.
+        page.goto(live_server.url + "/projects/")
+        page.get_by_role("searchbox").fill("scripts")
+        page.keyboard.press("Enter")
+        expect(page.get_by_role("link", name="NOJS")).to_be_visible()
+        expect(page.get_by_role("link", name="ALPHA")).to_have_count(0)
+    finally:
+        context.close()

@@ -71,13 +71,19 @@ def test_a_pm_builds_the_raci_with_the_keyboard_alone_and_sees_findings_update(
     tab_into_the_grid(page)  # lands on Build the portal x Ann Lee
     page.keyboard.press("a")
     expect(page.locator("#raci-status")).to_have_text(
-        re.compile(r"Saved: Ann Lee on Build the portal is Accountable\. 1 errors")
+        re.compile(r"Saved: Ann Lee on Build the portal is Accountable\. 1 error, \d+ warnings?\.")
     )
     expect(findings).to_contain_text("1 error ")
+    page.keyboard.press("x")  # not a letter of the RACI: says so and changes nothing
+    expect(page.locator("#raci-status")).to_contain_text("X is not a RACI letter")
     page.keyboard.press("ArrowRight")
     page.keyboard.press("r")
     expect(page.locator("#raci-status")).to_contain_text(
         "Bob Ng on Build the portal is Responsible"
+    )
+    page.keyboard.press("r")
+    expect(page.locator("#raci-status")).to_have_text(
+        "Bob Ng on Build the portal is already Responsible."
     )
     page.keyboard.press("ArrowDown")
     page.keyboard.press("ArrowLeft")
@@ -141,6 +147,8 @@ def test_a_viewer_reads_the_matrix_and_is_told_why_keys_do_nothing(world, sign_i
     page = sign_in(world.viewer)
     page.goto(live_server.url + "/o/acme/p/ALPHA/raci/")
     tab_into_the_grid(page)
+    page.keyboard.press("x")  # not a letter of the RACI: says so and changes nothing
+    expect(page.locator("#raci-status")).to_contain_text("X is not a RACI letter")
     page.keyboard.press("ArrowRight")
     page.keyboard.press("r")
     expect(page.locator("#raci-status")).to_contain_text("You can read this RACI but not change it")
@@ -170,7 +178,7 @@ def test_a_pm_imports_a_colleagues_spreadsheet_and_exports_the_result(
     expect(problems).to_contain_text("'Zed Unknown' is not in the stakeholder register")
     page.get_by_role("button", name="Import only the 1 valid activities").click()
 
-    expect(page.get_by_text("Imported 1 activities (0 new)")).to_be_visible()
+    expect(page.get_by_text("Imported 1 activity (0 new): 3 letters added")).to_be_visible()
     assert letters(world) == {
         ("Build the portal", "Bob Ng"): "R",
         ("Build the portal", "Ann Lee"): "A",
@@ -185,6 +193,45 @@ def test_a_pm_imports_a_colleagues_spreadsheet_and_exports_the_result(
     assert [c.value for c in sheet[1]] == ["Activity", "Ann Lee", "Bob Ng", "Carla Díaz"]
     assert [c.value for c in sheet[2]] == ["Build the portal", "A", "R", "I"]
     assert sheet.freeze_panes == "B2"
+
+
+def test_a_pm_imports_a_grid_xlsx_adding_a_newcomer_to_the_register(
+    world, sign_in, live_server, tmp_path
+):
+    plan(world)
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["RACI of the portal, from Jo"])  # a title block above the header
+    sheet.append(["Activity", "ann  lee", "BOB NG", "Carla Diaz", "Dee Newcomer"])
+    sheet.append(["Build the portal", "A/R", "", "I", "C"])
+    sheet.append(["Go-live decision", "A", "R", "C", "I"])
+    source = tmp_path / "raci-grid.xlsx"
+    workbook.save(source)
+    page = sign_in(world.manager)
+    page.goto(live_server.url + "/o/acme/p/ALPHA/raci/import/")
+    page.get_by_label("Spreadsheet (CSV or XLSX)").set_input_files(str(source))
+    page.get_by_label("Add names not in the register as new parties").check()
+    page.get_by_role("button", name="Check the file").click()
+
+    expect(page.get_by_text("Read as a grid (XLSX)")).to_be_visible()
+    expect(page.get_by_role("region", name="What the import would do")).to_contain_text(
+        "New parties in the register (as people; change their kind in the register if they are "
+        "groups): Dee Newcomer."
+    )
+    page.get_by_role("button", name="Import all 2 activities").click()
+
+    expect(page.get_by_text("Imported 2 activities (0 new)")).to_be_visible()
+    expect(page.locator("#raci-grid")).to_contain_text("A/R")
+    expect(page.locator("#raci-findings")).to_contain_text("0 errors")
+    assert letters(world) == {
+        ("Build the portal", "Ann Lee"): "A",
+        ("Build the portal", "Carla Díaz"): "I",
+        ("Build the portal", "Dee Newcomer"): "C",
+        ("Go-live decision", "Ann Lee"): "A",
+        ("Go-live decision", "Bob Ng"): "R",
+        ("Go-live decision", "Carla Díaz"): "C",
+        ("Go-live decision", "Dee Newcomer"): "I",
+    }
 
 
 def test_a_contributor_maps_a_sipoc_in_the_browser(world, sign_in, live_server):

@@ -63,6 +63,33 @@ def test_a_due_report_arrives_over_smtp_with_text_html_and_pdf(scene, smtp_serve
     assert "/portal/rpl_" in text and f"/reports/{recorded.pk}/" in text
 
 
+def test_the_dashboard_e_mail_shows_its_four_charts_from_inside_the_message(world, smtp_server):
+    import re
+
+    world.alpha.time_zone = "Europe/Amsterdam"
+    world.alpha.save()
+    mei = party(world, "Mei IT-Sponsor")
+    with time_machine.travel(datetime(2025, 2, 28, 12, tzinfo=UTC), tick=False):
+        plan_row(world, [mei], comm_type="dashboard")
+        publish(world)
+    assert deliver_at(MONDAY_9 + timedelta(seconds=30)).outcomes == {"sent": 1}
+    message = smtp_server.messages[0]["message"]
+    html_part = message.get_body(("html",))
+    related = next(p for p in message.walk() if p.get_content_type() == "multipart/related")
+    assert html_part in related.get_payload()  # the HTML and its images travel together
+    images = {
+        p["Content-ID"].strip("<>"): p.get_content()
+        for p in related.iter_parts()
+        if p.get_content_type() == "image/png"
+    }
+    referenced = re.findall(r'src="cid:([^"]+)"', html_part.get_content())
+    assert len(referenced) == 4 and set(referenced) == set(images)
+    assert all(png.startswith(b"\x89PNG") for png in images.values())
+    assert "<svg" not in html_part.get_content()
+    pdfs = [p for p in message.iter_attachments() if p.get_content_type() == "application/pdf"]
+    assert len(pdfs) == 1  # and the PDF is still attached
+
+
 def test_running_again_sends_nothing_twice(scene, smtp_server):
     deliver_at(MONDAY_9 + timedelta(seconds=30))
     again = deliver_at(MONDAY_9 + timedelta(minutes=1))

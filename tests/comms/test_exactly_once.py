@@ -92,18 +92,89 @@ def test_two_workers_racing_on_postgresql_deliver_each_report_exactly_once(world
 
 SCRIPT = Path(__file__).with_name("killable_worker.py")
 RAPPORT = Path(sys.prefix) / "bin" / "rapport"
+# Long enough that `rapport comms deliver` starting up on a loaded machine cannot outlive it.
+LEASE_SECONDS = 120
 
 
-def _env(tmp_path, db, smtp_port):
+class WorkerDatabase:
+    """A fresh database of its own for the worker processes, on the engine the suite runs on:
+    an SQLite file, or a new database on the suite's PostgreSQL server (dropped afterwards)."""
+
+    def __init__(self, tmp_path):
+        self.vendor = connection.vendor
+        if self.vendor == "postgresql":
+            import psycopg
+
+            s = connection.settings_dict
+            self.name = f"rapport_killed_{os.getpid()}_{time.monotonic_ns()}"
+            self._server = {
+                "host": s["HOST"] or "127.0.0.1",
+                "port": s["PORT"] or 5432,
+                "user": s["USER"],
+                "password": s["PASSWORD"] or None,
+            }
+            with psycopg.connect(dbname="postgres", autocommit=True, **self._server) as con:
+                con.execute(f'CREATE DATABASE "{self.name}"')
+            auth = s["USER"] + (f":{s['PASSWORD']}" if s["PASSWORD"] else "")
+            host, port = self._server["host"], self._server["port"]
+            self.url = f"postgres://{auth}@{host}:{port}/{self.name}"
+        else:
+            self.path = tmp_path / "rapport.sqlite3"
+            self.url = f"sqlite:///{self.path}"
+
+    def query(self, sql: str) -> list[tuple]:
+        if self.vendor == "postgresql":
+            import psycopg
+
+            with psycopg.connect(dbname=self.name, autocommit=True, **self._server) as con:
+                cursor = con.execute(sql)
+                return cursor.fetchall() if cursor.description else []
+        with sqlite3.connect(self.path) as con:
+            return con.execute(sql).fetchall()
+
+    def state(self) -> list[tuple]:
+        return self.query("select state, attempts, leased_by from comms_delivery")
+
+    def lease_left(self) -> float:
+        (until,) = self.query("select lease_until from comms_delivery")[0]
+        if isinstance(until, str):  # SQLite keeps UTC as text
+            until = datetime.fromisoformat(until).replace(tzinfo=UTC)
+        return (until - datetime.now(UTC)).total_seconds()
+
+    def expire_lease(self) -> None:
+        """The lease runs out: its end moves into the past instead of the test waiting for it."""
+        past = datetime.now(UTC) - timedelta(seconds=1)
+        # PostgreSQL reads the offset; Django keeps SQLite's datetimes as naive UTC text.
+        value = past.isoformat() if self.vendor == "postgresql" else past.replace(tzinfo=None)
+        self.query(f"update comms_delivery set lease_until = '{value}'")
+
+    def drop(self) -> None:
+        if self.vendor == "postgresql":
+            import psycopg
+
+            with psycopg.connect(dbname="postgres", autocommit=True, **self._server) as con:
+                con.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def worker_db(tmp_path):
+    db = WorkerDatabase(tmp_path)
+    try:
+        yield db
+    finally:
+        db.drop()
+
+
+def _env(tmp_path, db: WorkerDatabase, smtp_port):
     env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "PYTHONPATH")}
     env.update(
         RAPPORT_ENV="test",
         RAPPORT_VAR_DIR=str(tmp_path / "var"),
-        DATABASE_URL=f"sqlite:///{db}",
+        DATABASE_URL=db.url,
         EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
         EMAIL_HOST="127.0.0.1",
         EMAIL_PORT=str(smtp_port),
-        RAPPORT_DELIVERY_LEASE_SECONDS="10",
+        RAPPORT_DELIVERY_LEASE_SECONDS=str(LEASE_SECONDS),
         SECRET_KEY="killed-worker-test",
     )
     return env
@@ -115,44 +186,36 @@ def _run(env, *args):
     )
 
 
-def _state(db):
-    with sqlite3.connect(db) as con:
-        return con.execute("select state, attempts, leased_by from comms_delivery").fetchall()
-
-
-def _lease_left(db) -> float:
-    with sqlite3.connect(db) as con:
-        (until,) = con.execute("select lease_until from comms_delivery").fetchone()
-    return (datetime.fromisoformat(until).replace(tzinfo=UTC) - datetime.now(UTC)).total_seconds()
-
-
 def test_a_worker_process_killed_between_render_and_send_delivers_exactly_once(
-    tmp_path, smtp_server
+    tmp_path, worker_db, smtp_server
 ):
-    """Its own SQLite file and real processes: a worker that SIGKILLs itself after rendering,
-    `rapport comms deliver` while its lease holds (nothing), then once it has run out (sent)."""
-    db = tmp_path / "rapport.sqlite3"
-    env = _env(tmp_path, db, smtp_server_port(smtp_server))
+    """Real processes on a database of their own (PostgreSQL when the suite runs on it): a worker
+    that SIGKILLs itself after rendering; `rapport comms deliver` while its lease holds (sends
+    nothing), then once the lease has run out (sends it, once)."""
+    env = _env(tmp_path, worker_db, smtp_server_port(smtp_server))
     setup = _run(env, sys.executable, str(SCRIPT), "setup")
     assert setup.returncode == 0, setup.stderr
 
     killed = _run(env, sys.executable, str(SCRIPT), "deliver-and-die")
     assert killed.returncode == -signal.SIGKILL, killed.stderr
-    assert _state(db) == [("rendering", 1, "doomed")]
+    assert worker_db.state() == [("rendering", 1, "doomed")]
     assert smtp_server.messages == []
 
-    assert _lease_left(db) > 3, "the test machine is too slow for this lease"
     early = _run(env, str(RAPPORT), "comms", "deliver")  # the lease still holds: hands off
+    assert worker_db.lease_left() > 0, "the test machine is too slow for this lease"
     assert early.returncode == 0, early.stderr
     assert "nothing to send" in early.stdout and smtp_server.messages == []
+    assert worker_db.state() == [("rendering", 1, "doomed")]
 
-    time.sleep(max(0.0, _lease_left(db)) + 0.3)
+    worker_db.expire_lease()
     late = _run(env, str(RAPPORT), "comms", "deliver")
     assert late.returncode == 0, late.stderr
     assert "1 sent" in late.stdout
-    assert [row[:2] for row in _state(db)] == [("sent", 2)]
+    assert [row[:2] for row in worker_db.state()] == [("sent", 2)]
     assert len(smtp_server.messages) == 1
     assert smtp_server.messages[0]["to"] == ["kim.killed@customer.example"]
+    # Reclaimed from "rendering", not "sending": nothing reached SMTP before, so no duplicate flag.
+    assert worker_db.query("select maybe_duplicate from comms_delivery") in ([(False,)], [(0,)])
 
 
 def smtp_server_port(mailbox) -> int:

@@ -154,6 +154,41 @@ def test_falling_ratings_turn_the_evidence_red(world):
     assert signal.measured and signal.colour.label == "red" and signal.value == -2.0
 
 
+def test_reports_nobody_acknowledges_turn_the_evidence_and_acknowledging_them_clears_it(
+    world, client
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    bea = party(world, "Bea Business-Lead")
+    update = publish(world)
+    row = plan_row(world, [bea])
+    week_ago = timezone.now() - timedelta(days=7)
+    old = [
+        sent_delivery(row, bea, update, occurrence=week_ago + timedelta(hours=n)) for n in range(4)
+    ]
+    sent_delivery(row, bea, update, occurrence=timezone.now() - timedelta(hours=2))  # not yet due
+
+    def signal():
+        return next(
+            s
+            for s in project_health(world.alpha).report.evidence.signals
+            if s.code == "reports-unacknowledged"
+        )
+
+    services.feedback_record(delivery=old[0], party=bea, acknowledge=True)
+    assert (signal().colour.label, signal().message) == (
+        "red",
+        "3 of 4 reports sent not acknowledged",
+    )
+    # Bea acknowledges two more through her link: one in four left unread is green.
+    link = services.portal_link_ensure(project=world.alpha, party=bea)
+    for delivery in old[1:3]:
+        client.post(f"/portal/{link.raw_token}/reports/{delivery.pk}/", {"comment": ""})
+    assert (signal().colour.label, signal().value) == ("green", 0.25)
+
+
 def test_a_password_protects_the_link_in_a_new_browser(sample, client):
     world, c = sample
     link = c["link"]
@@ -172,6 +207,50 @@ def test_a_password_protects_the_link_in_a_new_browser(sample, client):
     assert b"not the password" in wrong.content
     client.post(url(link, suffix="unlock/"), {"password": "hosting-decision-2025"})
     assert client.get(url(link, c["delivery"])).status_code == 200
+
+
+def test_after_five_wrong_passwords_the_link_takes_none_for_fifteen_minutes(
+    sample, client, time_machine
+):
+    world, c = sample
+    link = c["link"]
+    time_machine.move_to("2026-11-20 10:00 +00:00", tick=False)
+    services.portal_password_set(link=link, password="hosting-decision-2025")
+    unlock = url(link, suffix="unlock/")
+
+    for n in range(4):
+        answer = client.post(unlock, {"password": f"guess {n}"})
+        assert b"not the password" in answer.content
+    fifth = client.post(unlock, {"password": "guess 4"})
+    assert b"Too many wrong passwords" in fifth.content
+    # Even the right password is refused while the pause lasts, from any browser.
+    client.cookies.clear()
+    right = client.post(unlock, {"password": "hosting-decision-2025"})
+    assert b"Too many wrong passwords" in right.content
+    assert client.get(url(link)).status_code == 302  # still locked
+
+    time_machine.move_to("2026-11-20 10:16 +00:00", tick=False)
+    opened = client.post(unlock, {"password": "hosting-decision-2025"})
+    assert opened.status_code == 302 and client.get(url(link)).status_code == 200
+    link.refresh_from_db()
+    assert (link.failed_unlocks, link.unlock_paused_until) == (0, None)
+
+
+def test_the_project_team_reads_a_stakeholders_portal_but_cannot_answer_for_them(
+    sample, client_for
+):
+    world, c = sample
+    link, delivery = c["link"], c["delivery"]
+    manager = client_for(world.manager)
+
+    home = manager.get(url(link))
+    assert b"cannot answer for them" in home.content
+    answer = manager.post(url(link, delivery), {"rating": "5", "comment": "All great"})
+
+    assert "only" in answer.content.decode() and "can answer here" in answer.content.decode()
+    assert not Feedback.objects.filter(delivery=delivery).exists()
+    link.refresh_from_db()
+    assert link.last_seen_at is None  # the PM looking is not the stakeholder opening it
 
 
 def test_the_portal_pdf_is_a_real_pdf_of_that_report(sample, client):

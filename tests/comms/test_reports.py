@@ -3,14 +3,15 @@ and a real PDF; tailored to each recipient; previewed by the PM before anything 
 
 import shutil
 import subprocess
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 
 from rapport.comms import reports
 from rapport.raci import services as raci
 from rapport.status import services as status
-from tests.comms.factories import party, plan_row, publish
+from tests.comms.factories import party, plan_row, publish, sent_delivery
 
 
 def pdf_text(pdf: bytes, tmp_path) -> str:
@@ -100,6 +101,27 @@ def test_what_changed_for_you_says_the_colour_moved_since_the_last_report(story)
     assert "The overall status moved from green to amber since your last report." in report.text
 
 
+def test_the_dashboard_text_part_says_what_changed_for_its_reader_too(story):
+    world, bea, cy, update = story
+    report = render(update, bea, "dashboard")
+    assert "What changed for you" in report.text
+    assert "Legacy data is dirty — Sales screens show duplicates" in report.text
+    assert "Legacy data is dirty" not in render(update, cy, "dashboard").text
+
+
+def test_a_first_report_says_how_the_colour_moved_since_the_previous_status(world):
+    bea = party(world, "Bea Business-Lead")
+    publish(world, overall="green", period=(date(2025, 2, 24), date(2025, 3, 2)))
+    amber = publish(world)  # the week after, amber
+    report = render(amber, bea, "simple")  # Bea never got a report before
+    assert (
+        "The overall status moved from green to amber since the previous status (24 Feb – 2 Mar)."
+        in report.text
+    )
+    # What she was last sent wins over the previous status: amber then, amber now.
+    assert "moved from" not in render(amber, bea, "simple", previous_colour="amber").text
+
+
 def test_the_detailed_report_has_every_activity_the_risks_issues_and_decisions(story):
     world, bea, cy, update = story
     report = render(update, bea, "detailed")
@@ -112,6 +134,47 @@ def test_the_detailed_report_has_every_activity_the_risks_issues_and_decisions(s
         "Quality",
     ):
         assert text in report.html and text in report.text
+
+
+def test_the_detailed_report_has_the_assumptions_dependencies_and_estimate(story):
+    from rapport.estimates import services as estimates
+    from rapport.raci.models import Activity
+
+    world, bea, cy, update = story
+    go_live = Activity.objects.get(project=world.alpha, name="Go-live")
+    build = raci.activity_create(
+        actor=world.manager,
+        project=world.alpha,
+        name="Build the screens",
+        planned_start=date(2025, 4, 1),
+        planned_finish=date(2025, 5, 20),
+    )
+    estimates.estimate_set(
+        actor=world.manager,
+        activity=build,
+        reason="First estimate",
+        duration=(20, 30, 45),
+        cost=(40000, 50000, 80000),
+        assumptions="Two developers from April",
+    )
+    estimates.estimate_set(
+        actor=world.manager,
+        activity=go_live,
+        reason="First estimate",
+        duration=(1, 1, 2),
+        cost=(1000, 1000, 2000),
+        predecessors=[build],
+    )
+    estimates.simulation_run(actor=world.manager, project=world.alpha, iterations=500, seed=1)
+    report = render(update, bea, "detailed")
+    for part in (report.html, report.text):
+        assert "Assumptions" in part and "Two developers from April" in part
+        assert "P50" in part and "P80" in part and "P90" in part
+        assert "Contingency to P80" in part
+    assert "40,000 / 50,000 / 80,000" in report.html  # the cost range, not only the duration
+    assert "after Build the screens" in report.text  # the dependency
+    # The simple report keeps out of it.
+    assert "Two developers from April" not in render(update, bea, "simple").text
 
 
 def test_the_dashboard_has_its_four_charts_on_the_web_and_in_the_pdf(story, tmp_path):
@@ -131,7 +194,11 @@ def test_the_dashboard_has_its_four_charts_on_the_web_and_in_the_pdf(story, tmp_
     email = reports.render_report(
         data, recipient=reports.Recipient(bea.pk, bea.name), comm_type="dashboard"
     )
-    assert "<svg" not in email.html and "The charts are in the attached PDF" in email.html
+    # Mail clients show no SVG: the e-mail's charts are PNG images carried in the message.
+    assert "<svg" not in email.html
+    for name in reports.CHART_NAMES:
+        assert f'src="cid:{reports.chart_cid(name)}"' in email.html
+        assert data.chart_pngs[name].startswith(b"\x89PNG")
     pdf = reports.render_pdf(
         data, recipient=reports.Recipient(bea.pk, bea.name), comm_type="dashboard"
     )
@@ -186,6 +253,11 @@ def test_the_pm_previews_each_audience_before_anything_goes_out(story, client_fo
         assert "[ALPHA] Simple progress report: AMBER" in body
     pdf = client.get(f"/o/acme/p/ALPHA/comms/{row.pk}/preview/{bea.pk}/pdf/")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
+    # Cy got a green report last time: the preview says what his next e-mail will say.
+    older = publish(world, overall="green", period=(date(2025, 2, 24), date(2025, 3, 2)))
+    sent_delivery(row, cy, older, occurrence=timezone.now() - timedelta(days=7))
+    page = client.get(f"/o/acme/p/ALPHA/comms/{row.pk}/preview/{cy.pk}/")
+    assert b"moved from green to amber since your last report" in page.content
     # Nobody outside the row's audience can be previewed through it.
     outsider = party(world, "Zed Nobody")
     assert client.get(f"/o/acme/p/ALPHA/comms/{row.pk}/preview/{outsider.pk}/").status_code == 404
@@ -233,3 +305,35 @@ def test_html_in_status_text_is_escaped_in_every_report(world):
     for kind in ("simple", "detailed", "dashboard"):
         html = render(update, bea, kind).html
         assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
+
+
+def test_the_detailed_report_pictures_power_interest_and_engagement(story, tmp_path):
+    from rapport.stakeholders import services as stakeholders
+    from rapport.stakeholders.models import ProjectStakeholder
+
+    world, bea, cy, update = story
+    recipient = reports.Recipient(bea.pk, bea.name)
+    before = reports.report_data(update)
+    assert "No stakeholder assessed for power, interest or engagement yet" in (
+        reports.render_fragment(before, recipient=recipient, comm_type="detailed")
+    )
+
+    stakeholders.stakeholder_update(
+        actor=world.manager,
+        stakeholder=ProjectStakeholder.objects.get(project=world.alpha, party=bea),
+        power=5,
+        interest=5,
+        engagement_now="resistant",
+        engagement_needed="supportive",
+    )
+    data = reports.report_data(update)
+
+    page = reports.render_fragment(data, recipient=recipient, comm_type="detailed")
+    assert "<svg" in page and "Power/interest grid" in page and "Bea Business-Lead" in page
+    pdf = reports.render_pdf(data, recipient=recipient, comm_type="detailed")
+    assert "Customers: power, interest and engagement" in pdf_text(pdf, tmp_path)
+    mail = render(update, bea, "detailed")
+    assert "<svg" not in mail.html  # mail clients show no SVG
+    assert "the engagement matrix are in the attached PDF" in mail.html
+    # The simple report stays short: no pictures of the whole register.
+    assert "Power/interest grid" not in render(update, bea, "simple", medium="web").html

@@ -1,5 +1,6 @@
 """The sponsor's target next to the estimate: the chance of meeting it and what it would take."""
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -110,3 +111,38 @@ def test_a_target_set_after_the_run_asks_for_a_new_run(world, client_for):
     text = client_for(world.viewer).get(PAGE).content.decode()
     assert "The last run was made without this target" in text
     assert "The sponsor&#x27;s target changed since this run" in text
+
+
+def test_one_day_reads_as_one_working_day_on_the_page_and_the_cli(world, client_for):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from tests.estimates.factories import activities
+
+    with_start(world, start=date(2026, 1, 5))  # a Monday
+    only = activities(world, ["Build"])["Build"]
+    # most likely 10 days, at most half a day more: P80 rounds up to the 11th working day
+    services.estimate_set(
+        actor=world.manager,
+        activity=only,
+        reason="Vendor quote",
+        duration=[10, 10, "10.5"],
+        cost=[1000, 1000, 1000],
+    )
+    services.constraint_set(
+        actor=world.manager,
+        project=world.alpha,
+        reason="Two weeks",
+        finish_date=date(2026, 1, 16),  # the 10th working day
+    )
+    services.simulation_run(actor=world.manager, project=world.alpha, iterations=2000, seed=5)
+    text = client_for(world.viewer).get(PAGE).content.decode()
+    assert "<td>+1 working day</td>" in text
+    assert "take <strong>1 working day</strong> out of the critical path" in text
+    assert not re.search(r"\b1 working days", text)
+
+    out = StringIO()
+    call_command("estimate", "simulate", "--project", "ALPHA", "--seed", "5", stdout=out)
+    assert "take 1 working day out (Build first)" in out.getvalue()
+    assert not re.search(r"\b1 working days", out.getvalue())

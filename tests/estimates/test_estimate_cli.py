@@ -77,3 +77,23 @@ def test_explain_writes_the_sponsors_pdf(world, estimated, tmp_path):
     target = tmp_path / "alpha.pdf"
     text = cli("explain", "--project", "ALPHA", "--output", str(target))
     assert "Wrote" in text and target.read_bytes().startswith(b"%PDF-")
+
+
+def test_bad_numbers_or_a_cycle_that_reached_the_database_are_named_not_simulated(estimated, world):
+    # written around the services (an old import, the admin): the CLI still refuses clearly
+    from rapport.estimates.models import ActivityEstimate, Dependency
+    from rapport.raci.models import Activity
+
+    build = Activity.objects.get(project=world.alpha, name="Build")
+    design = Activity.objects.get(project=world.alpha, name="Design")
+    ActivityEstimate.objects.filter(activity=build).update(
+        duration_pessimistic=2, cost_optimistic=-100
+    )
+    Dependency.objects.create(project=world.alpha, predecessor=build, successor=design)
+    with pytest.raises(CommandError) as error:
+        cli("simulate", "--project", "ALPHA", "--json")
+    message = str(error.value)
+    assert "Build: duration pessimistic (2) is less than most likely (15)" in message
+    assert "Build: cost optimistic is negative (-100)" in message
+    assert "dependency cycle: Design → Build → Design" in message
+    assert not SimulationRun.objects.exists()

@@ -165,6 +165,9 @@ def test_adding_an_activity_from_the_estimates_page(world, client_for):
     )
     assert response.status_code == 302 and "/activities/" in response["Location"]
     assert world.alpha.activities.get().name == "Write the runbook"
+    # the first activity has nothing to depend on yet, and the page says so
+    page = client_for(world.contributor).get(response["Location"]).content.decode()
+    assert "No other activities yet: this one starts at the project start." in page
 
 
 def test_pages_cost_the_same_queries_however_many_activities(

@@ -1,5 +1,6 @@
 """The sponsor's PDF, "How this estimate was developed": a real PDF with the key figures in it."""
 
+import re
 import shutil
 import subprocess
 from datetime import date
@@ -7,7 +8,7 @@ from datetime import date
 import pytest
 
 from rapport.estimates import services
-from rapport.estimates.pdf import explanation_pdf
+from rapport.estimates.pdf import explanation_html, explanation_pdf
 from rapport.estimates.report import run_report
 from tests.estimates.factories import estimated_network, with_start
 
@@ -75,6 +76,35 @@ def test_the_pdf_explains_the_estimate_with_its_figures(world, client_for, tmp_p
     assert "What it would take" in text
     assert "Vendor quote Q-77" in text and "Two developers from March" in text
     assert "seed 9" in text and "estimate version 7" in text
+
+
+def test_the_pdf_tells_how_the_estimate_changed_with_who_and_why(world, tmp_path):
+    made = estimated_network(world)  # versions 1 to 5: the estimates, then each dependency
+    build = {"activity": made["Build"], "cost": [20000, 30000, 55000]}
+    services.estimate_set(
+        actor=world.contributor, reason="Vendor doubled the team", duration=[5, 8, 12], **build
+    )
+    services.estimate_set(
+        actor=world.manager, reason="Vendor backed out", duration=[10, 15, 30], **build
+    )
+    services.estimate_restore(
+        actor=world.manager,
+        project=world.alpha,
+        version=world.alpha.estimate_versions.get(number=6),
+        reason="Second vendor found",
+    )
+    assert "How the estimate changed" in pdf_text(explanation_pdf(world.alpha), tmp_path)
+
+    html = explanation_html(world.alpha)
+    history = html[html.index("How the estimate changed") : html.index("How the figures")]
+    rows = [" ".join(r.split()) for r in re.findall(r"<tr>(.*?)</tr>", history, re.S)][1:]
+    assert len(rows) == 8  # newest first
+    assert rows[0].startswith("<th>8</th>") and "Second vendor found" in rows[0]
+    assert "Restores version 6: Build: duration" in rows[0]
+    assert "Vendor backed out" in rows[1]
+    assert "(changes the estimate back to version 5)" in rows[1]
+    assert "Carl Contributor</td><td>Vendor doubled the team" in rows[2]
+    assert rows[-1].startswith("<th>1</th>") and "First estimate" in rows[-1]
 
 
 def test_a_pdf_before_any_simulation_still_shows_the_basis(world, tmp_path):

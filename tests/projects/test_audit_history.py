@@ -1,5 +1,6 @@
 """Every change is attributable: who, when, and each field before and after — deletions too."""
 
+import json
 import re
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -264,3 +265,36 @@ def test_the_history_page_takes_the_same_number_of_queries_for_many_entries(
     with django_assert_max_num_queries(len(few)):
         page = client.get("/o/acme/p/ALPHA/history/").content.decode()
     assert "N19" in page
+
+
+def test_a_list_recorded_as_json_reads_as_one_line_per_item(world, client_for, client):
+    from rapport.status import services as status
+
+    update = status.status_update_create(
+        actor=world.manager,
+        project=world.alpha,
+        period_start=world.alpha.created_at.date(),
+        period_end=world.alpha.created_at.date(),
+        overall="amber",
+        summary="Slipping",
+        not_going_well="Data migration",
+    )
+    status.risk_create(
+        actor=world.manager,
+        project=world.alpha,
+        title="Dirty data",
+        probability="high",
+        impact="high",
+    )
+    status.status_update_publish(actor=world.manager, update=update)
+
+    page = client_for(world.viewer).get("/o/acme/p/ALPHA/history/").content.decode()
+
+    row = page[page.index('<th scope="row">top risks</th>') :][:600]
+    assert "title: Dirty data" in row and "probability: high" in row
+    assert '"title"' not in row and "&quot;" not in row  # no raw JSON
+    # The API keeps the recorded value itself, for programs.
+    items = api_history(client, world.viewer, world.alpha.pk).json()["items"]
+    published = next(i for i in items if i["object_type"] == "status update" and i["changes"])
+    risks = next(c for c in published["changes"] if c["field"] == "top risks")
+    assert json.loads(risks["after"])[0]["title"] == "Dirty data"

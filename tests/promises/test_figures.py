@@ -75,3 +75,92 @@ def test_figures_cost_the_same_queries_however_many_promises(world, django_asser
     add(30)
     with django_assert_max_num_queries(1):
         selectors.commitment_figures(world.alpha)
+
+
+def test_figures_per_person_add_up_across_the_projects_someone_may_see(
+    world, django_assert_max_num_queries
+):
+    from rapport.projects import services as projects
+    from rapport.projects.models import ProjectRole
+
+    beta = projects.project_create(actor=world.manager, org=world.acme, code="BETA", name="Beta")
+    secret = projects.project_create(actor=world.owner, org=world.acme, code="SEC", name="Secret")
+    projects.project_member_set(
+        actor=world.manager, project=beta, user=world.viewer, role=ProjectRole.VIEWER
+    )
+
+    to_by_project = {}
+
+    def make(project, due, delivered=None, scope="as"):
+        if project.pk not in to_by_project:
+            to_by_project[project.pk] = customer(world, f"Sales of {project.code}", project=project)
+        to = to_by_project[project.pk]
+        c = services.commitment_create(
+            actor=world.owner if project == secret else world.manager,
+            project=project,
+            party=to.party,
+            what="x",
+            promised_date=due,
+            made_on=date(2026, 10, 1),
+            made_by=world.manager if project != secret else world.owner,
+        )
+        if delivered:
+            services.commitment_deliver(
+                actor=world.manager, commitment=c, delivered_on=delivered, delivered_scope=scope
+            )
+
+    make(world.alpha, date(2026, 10, 20), date(2026, 10, 18), "more")  # kept, 2 days early
+    make(beta, date(2026, 10, 20), date(2026, 10, 26), "less")  # broken, 6 days late
+    make(beta, date(2026, 11, 10))  # overdue
+    make(secret, date(2026, 10, 20), date(2026, 10, 20))  # on a project the viewer cannot see
+
+    with django_assert_max_num_queries(1):
+        rows = selectors.commitment_figures_per_maker(world.viewer, world.acme)
+    assert [(r.label, r.projects) for r in rows] == [("Max Manager", 2)]
+    max_ = rows[0].figures
+    assert (max_.total, max_.kept, max_.broken, max_.overdue) == (3, 1, 1, 1)
+    assert max_.mean_days_late == 2.0 and (max_.more, max_.less) == (1, 1)
+
+    everyone = selectors.commitment_figures_per_maker(world.owner, world.acme)
+    assert [(r.label, r.figures.total) for r in everyone] == [("Max Manager", 3), ("Olga Owner", 1)]
+    assert selectors.commitment_figures_per_maker(world.outsider, world.acme) == []
+
+
+def test_the_organisation_page_and_api_show_who_keeps_their_promises(world, client_for):
+    sales = customer(world, "Sales team")
+    kept = services.commitment_create(
+        actor=world.manager,
+        project=world.alpha,
+        party=sales.party,
+        what="Demo of the pipeline view",
+        promised_date=date(2026, 10, 20),
+        made_on=date(2026, 10, 1),
+    )
+    services.commitment_deliver(
+        actor=world.manager, commitment=kept, delivered_on=date(2026, 10, 18), delivered_scope="as"
+    )
+    services.commitment_create(
+        actor=world.manager,
+        project=world.alpha,
+        party=sales.party,
+        what="Training plan",
+        promised_date=date(2026, 11, 10),
+        made_on=date(2026, 10, 1),
+    )
+
+    body = client_for(world.viewer).get("/o/acme/promises/").content.decode()
+    row = body[body.index('<th scope="row">Max Manager</th>') :].split("</tr>")[0]
+    cells = [c.split("</td>")[0] for c in row.split("<td")[1:]]
+    assert cells[0].endswith(">2") and cells[2].endswith(">1")  # 2 promises, 1 overdue
+
+    api = client_for(world.viewer).get("/api/v1/orgs/acme/commitment-figures").json()
+    assert [(r["label"], r["projects"], r["figures"]["total"]) for r in api] == [
+        ("Max Manager", 1, 2)
+    ]
+    assert api[0]["figures"]["overdue"] == 1
+
+
+def test_an_organisation_without_promises_says_where_to_record_them(world, client_for):
+    body = client_for(world.member).get("/o/acme/promises/").content.decode()
+    assert "No promises recorded yet on the projects you can see" in body
+    assert client_for(world.member).get("/api/v1/orgs/acme/commitment-figures").json() == []

@@ -49,6 +49,25 @@ def test_a_contributor_records_a_promise_to_a_new_customer_from_the_form(world, 
     assert ProjectStakeholder.objects.filter(project=world.alpha, party=c.party).exists()
 
 
+def test_typing_the_name_of_someone_already_on_the_project_records_it_to_them(world, client_for):
+    sales = customer(world, "Sales team")
+    page = client_for(world.contributor).post(
+        BASE + "new/",
+        {
+            "who": "",
+            "new_name": "  sales TEAM ",
+            "what": "Sandbox demo for the reps",
+            "promised_date": "2026-12-04",
+            "made_by": str(world.contributor.pk),
+            "made_on": "2026-11-19",
+            "channel": "meeting",
+        },
+    )
+    assert page.status_code == 302
+    assert Commitment.objects.get().party == sales.party
+    assert ProjectStakeholder.objects.filter(project=world.alpha).count() == 1
+
+
 def test_the_form_shows_what_is_wrong_and_saves_nothing(world, client_for):
     customer(world, "Sales team")
     page = client_for(world.contributor).post(

@@ -5,7 +5,7 @@ import random
 from rapport.raci import services
 from rapport.raci.models import Activity, Assignment, Phase, RaciImport
 from rapport.stakeholders import services as stakeholders
-from rapport.stakeholders.models import Party, ProjectStakeholder
+from rapport.stakeholders.models import Outcome, Party, ProjectStakeholder
 
 
 def party_on(
@@ -54,11 +54,14 @@ def raci_sample(world) -> dict:
     }
 
 
-def build_matrix(project, *, activities, parties, letters, seed=1, customers=0.25, groups=0.1):
+def build_matrix(
+    project, *, activities, parties, letters, seed=1, customers=0.25, groups=0.1, outcomes=0
+):
     """A big RACI in a handful of bulk inserts: `activities` x `parties` with `letters` cells.
 
     Each activity gets one Accountable (so the findings stay few) and the rest of its share of
-    the letters spread over R, C and I. Returns (activity ids, party ids).
+    the letters spread over R, C and I. With `outcomes`, that many customer outcomes, each activity
+    serving one or two of them (the last one served by none). Returns (activity ids, party ids).
     """
     rng = random.Random(seed)
     phases = Phase.objects.bulk_create(
@@ -113,4 +116,20 @@ def build_matrix(project, *, activities, parties, letters, seed=1, customers=0.2
             letter = "A" if index == 0 else rng.choice("RRCIII")
             cells.append(Assignment(activity=activity, party=party, letter=letter))
     Assignment.objects.bulk_create(cells[:letters], batch_size=2000)
+    if outcomes:
+        made = Outcome.objects.bulk_create(
+            [Outcome(project=project, title=f"Outcome {n:03d}") for n in range(outcomes)]
+        )
+        if made[0].pk is None:
+            made = list(Outcome.objects.filter(project=project).order_by("title"))
+        served = made[:-1] or made
+        link = Activity.outcomes.through
+        links = {
+            (activity.pk, rng.choice(served).pk)
+            for activity in activity_objects
+            for _ in range(rng.choice([1, 2]))
+        }
+        link.objects.bulk_create(
+            [link(activity_id=a, outcome_id=o) for a, o in links], batch_size=2000
+        )
     return [a.pk for a in activity_objects], [p.pk for p in party_objects]

@@ -71,3 +71,29 @@ def test_phase_names_are_unique_in_a_project(world):
     services.phase_create(actor=world.manager, project=world.alpha, name="Design")
     with pytest.raises(ValidationError):
         services.phase_create(actor=world.manager, project=world.alpha, name="design")
+
+
+def test_two_activities_of_a_project_cannot_share_a_name_however_it_is_written(world):
+    services.activity_create(actor=world.manager, project=world.alpha, name="Go-live décision")
+    with pytest.raises(ValidationError) as error:
+        services.activity_create(actor=world.manager, project=world.alpha, name="GO-LIVE  decision")
+    assert error.value.message_dict["name"] == [
+        "ALPHA already has an activity called “Go-live décision”: use another name."
+    ]
+    assert world.alpha.activities.count() == 1
+
+    other = projects.project_create(actor=world.owner, org=world.acme, code="BETA", name="Beta")
+    services.activity_create(actor=world.owner, project=other, name="Go-live decision")  # fine
+
+
+def test_renaming_an_activity_to_the_name_of_another_is_refused(world):
+    services.activity_create(actor=world.manager, project=world.alpha, name="Build")
+    test = services.activity_create(actor=world.manager, project=world.alpha, name="Test")
+    with pytest.raises(ValidationError):
+        services.activity_update(actor=world.manager, activity=test, name=" build ")
+    test.refresh_from_db()
+    assert test.name == "Test"
+    # Its own name in another spelling, and any other field, are fine.
+    services.activity_update(actor=world.manager, activity=test, name="TEST", status="done")
+    test.refresh_from_db()
+    assert (test.name, test.status) == ("TEST", "done")

@@ -65,6 +65,12 @@ def test_the_activity_form_shows_service_errors_inline(world, small, client_for)
     assert "The planned finish is before the planned start." in response.content.decode()
     assert not Activity.objects.filter(name="Backwards").exists()
 
+    response = client_for(world.contributor).post(
+        BASE + "activities/new/", {"name": "train users", "kind": "task", "status": "not_started"}
+    )
+    assert "ALPHA already has an activity called “Train users”" in response.content.decode()
+    assert Activity.objects.filter(name__iexact="train users").count() == 1
+
 
 def test_an_activity_is_edited_moved_and_deleted_with_its_letters(world, small, client_for):
     build, golive = small["activities"]["build"], small["activities"]["golive"]

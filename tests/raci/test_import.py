@@ -140,6 +140,42 @@ def test_unknown_names_are_reported_by_row_and_column_and_nothing_changes(world,
     assert not Assignment.objects.exists()
 
 
+def test_an_activity_name_two_activities_share_is_one_problem_on_its_row(world, small):
+    # Older data: two activities that read alike (the services refuse this now).
+    Activity.objects.create(project=world.alpha, name="train  USERS", position=9)
+    p = plan(world, csv("Activity,Ann Lee,Bob Ng\nTrain users,A,R\nBuild the portal,A,\n"))
+
+    assert [str(problem) for problem in p.problems] == [
+        "row 2, column A: 'Train users' matches 2 activities of ALPHA: rename them so each name "
+        "is unique"
+    ]
+    assert p.can_import_valid_rows and p.valid_activity_names() == ["Build the portal"]
+
+
+def test_the_preview_says_how_to_add_names_missing_from_the_register(world, small, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = client_for(world.manager)
+    content = csv(
+        "Activity,Responsible,Accountable,Consulted,Informed\n"
+        "Build the portal,Zed Unknown,Ann Lee,,\n"
+        'Train users,"zed  UNKNOWN;Yolanda Nobody",Ann Lee,,\n'
+    )
+    upload = SimpleUploadedFile("raci.csv", content)
+    response = client.post("/o/acme/p/ALPHA/raci/import/", {"file": upload, "layout": "auto"})
+    preview = client.get(response["Location"]).content.decode()
+
+    assert "2 names are not in the register (Zed Unknown, Yolanda Nobody)" in preview
+    assert "with “Add names not in the register as new parties” ticked" in preview
+
+    upload = SimpleUploadedFile("raci.csv", content)
+    response = client.post(
+        "/o/acme/p/ALPHA/raci/import/", {"file": upload, "layout": "auto", "create_missing": "on"}
+    )
+    preview = client.get(response["Location"]).content.decode()
+    assert "not in the register (" not in preview and "Import all 2 activities" in preview
+
+
 def test_only_the_valid_rows_are_imported_when_the_user_asks(world, small):
     content = csv(
         "Activity,Ann Lee,Zed Unknown\nBuild the portal,A,R\nGo-live decision,A,\nNew thing,X,\n"

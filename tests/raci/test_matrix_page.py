@@ -208,14 +208,41 @@ def test_the_matrix_page_uses_the_same_number_of_queries_for_a_small_and_a_large
     world, client_for, django_assert_max_num_queries, query
 ):
     client = client_for(world.owner)
-    few = grow_and_count(world, client, URL + query, activities=3, parties=3, letters=6)
+    few = grow_and_count(world, client, URL + query, activities=3, parties=3, letters=6, outcomes=2)
 
     other = projects.project_create(actor=world.owner, org=world.acme, code="BIG", name="Big")
-    build_matrix(other, activities=300, parties=60, letters=3000, seed=2)
+    build_matrix(other, activities=300, parties=60, letters=3000, seed=2, outcomes=40)
     with django_assert_max_num_queries(few):
         response = client.get("/o/acme/p/BIG/raci/" + query)
     assert response.status_code == 200
     assert response.content.count(b"<tr data-a=") >= 100
+    if "outcome" in query:  # grouped under the outcomes each activity serves
+        assert b"Outcome: Outcome 000" in response.content
+
+
+def test_saving_a_cell_uses_the_same_number_of_queries_whatever_the_size(world, client_for):
+    client = client_for(world.owner)
+
+    def save_first_cell(code, **size):
+        project = world.alpha if code == "ALPHA" else None
+        if project is None:
+            project = projects.project_create(
+                actor=world.owner, org=world.acme, code=code, name=code
+            )
+        _, party_ids = build_matrix(project, **size)
+        empty = services.activity_create(actor=world.owner, project=project, name="No letters")
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(
+                f"/o/acme/p/{code}/raci/cell/",
+                {"activity": empty.pk, "party": party_ids[0], "letter": "c"},
+                headers={"x-requested-with": "fetch"},
+            )
+        assert response.status_code == 200 and response["X-Raci-Letter"] == "C"
+        return len(queries)
+
+    few = save_first_cell("ALPHA", activities=3, parties=3, letters=6, outcomes=2)
+    many = save_first_cell("BIG", activities=300, parties=60, letters=3000, seed=2, outcomes=40)
+    assert many <= few
 
 
 def test_the_findings_page_and_endpoint_use_the_same_number_of_queries_whatever_the_size(

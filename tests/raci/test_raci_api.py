@@ -69,6 +69,8 @@ def test_phases_and_activities_are_created_changed_and_deleted(world, small, api
     assert created.status_code == 201
     body = created.json()
     assert body["baseline_finish"] == "2027-01-31" and body["outcome_ids"] == [outcome.pk]
+    again = call("post", "/api/v1/projects/{p}/activities", {"name": " MONITOR "})
+    assert again.status_code == 400 and "name" in again.json()["fields"]
 
     patched = call(
         "patch",

@@ -105,6 +105,7 @@ def test_import_reports_problems_and_can_take_the_valid_rows_only(world, small, 
             "raci", "import", "--project", "ALPHA", str(source), stdout=io.StringIO(), stderr=err
         )
     assert "row 3, column C: 'Ghost' is not in the stakeholder register" in err.getvalue()
+    assert "1 name(s) are not in the register: --create-missing adds them" in err.getvalue()
 
     out, _ = run("import", "--project", "ALPHA", str(source), "--valid-only")
     assert "1 rows skipped" in out

@@ -172,6 +172,36 @@ def test_the_sipoc_exports_to_xlsx_and_a_printable_page(world, small, process, c
     assert "@page" in printable and "<h1>SIPOC + Outcome: Answer a customer</h1>" in printable
 
 
+def test_the_printable_page_lists_each_link_and_says_which_have_none(
+    world, small, process, client_for
+):
+    outcome = stakeholders.outcome_create(
+        actor=world.manager, project=world.alpha, title="Answers within a day"
+    )
+    soon = stakeholders.outcome_create(
+        actor=world.manager, project=world.alpha, title="Nobody waits on hold"
+    )
+    answer = add(world, process, "outputs", name="Written answer")
+    add(world, process, "outputs", name="Weekly report")
+    add(world, process, "outcomes", outcome=outcome)
+    add(world, process, "outcomes", outcome=soon)
+    carla = add(world, process, "customers", party=small["parties"]["carla"])
+    services.sipoc_links_set(
+        actor=world.contributor,
+        process=process,
+        produces={(answer.pk, outcome.pk), (answer.pk, soon.pk)},
+        serves=set(),
+    )
+    del carla
+
+    page = client_for(world.viewer).get(f"/o/acme/p/ALPHA/sipoc/{process.pk}/print/")
+    text = " ".join(page.content.decode().split())
+
+    assert "<li>Written answer → Answers within a day; Nobody waits on hold</li>" in text
+    assert "<li>Weekly report → <em>no outcome</em></li>" in text
+    assert "<li>Carla Díaz wants: <em>no outcome recorded</em></li>" in text
+
+
 def test_a_process_is_created_renamed_and_deleted_from_the_pages(world, small, client_for):
     client = client_for(world.contributor)
     response = client.post("/o/acme/p/ALPHA/sipoc/new/", {"name": "Onboard a rep"})

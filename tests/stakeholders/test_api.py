@@ -96,8 +96,13 @@ def test_conflicts_are_set_idempotently_and_settled(world, api, sample):
     path = f"/projects/{{p}}/outcomes/{sample['outcome_id']}/conflicts/{sample['other_outcome_id']}"
     assert api("put", path, {"description": "Budget"}).status_code == 201
     assert api("put", path, {"description": "The same budget"}).status_code == 200
-    conflicts = api("get", "/projects/{p}/outcome-conflicts").json()
-    assert len(conflicts) == 2 and {c["description"] for c in conflicts} >= {"The same budget"}
+    listed = api("get", "/projects/{p}/outcome-conflicts").json()
+    conflicts = listed["items"]
+    assert (
+        listed["count"] == 2
+        and len(conflicts) == 2
+        and {c["description"] for c in conflicts} >= {"The same budget"}
+    )
     r = api(
         "patch",
         f"/projects/{{p}}/outcome-conflicts/{sample['conflict_id']}",
@@ -150,3 +155,22 @@ def test_owners_manage_the_register_and_categories_through_the_api(world, client
         == 201
     )
     assert Party.objects.filter(org=world.acme).count() == 2
+
+
+def test_a_party_comes_with_its_customer_chain(world, client_for):
+    from rapport.stakeholders import services
+
+    cio = services.party_create(
+        actor=world.owner, org=world.acme, name="CIO", organisation="Buy Co"
+    )
+    boss = services.party_create(actor=world.owner, org=world.acme, name="Boss", reports_to=cio)
+    buyer = services.party_create(
+        actor=world.owner, org=world.acme, name="Buyer", reports_to=boss, represents=cio
+    )
+    chain = client_for(world.viewer).get(f"/api/v1/orgs/acme/parties/{buyer.pk}").json()["chain"]
+    assert [p["name"] for p in chain["reports_up"]] == ["Boss", "CIO"]
+    assert chain["represents_up"] == [{"id": cio.pk, "name": "CIO", "organisation": "Buy Co"}]
+    assert chain["reported_by"] == [] and chain["represented_by"] == []
+    up = client_for(world.viewer).get(f"/api/v1/orgs/acme/parties/{cio.pk}").json()["chain"]
+    assert [p["name"] for p in up["reported_by"]] == ["Boss"]
+    assert [p["name"] for p in up["represented_by"]] == ["Buyer"]

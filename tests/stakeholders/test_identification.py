@@ -55,3 +55,22 @@ def test_a_category_of_another_organisation_cannot_be_marked(world, client_for):
         f"/o/acme/p/ALPHA/customers/categories/{foreign.pk}/consider/"
     )
     assert response.status_code == 404
+
+
+def test_a_project_role_answers_the_prompt_for_its_category(world):
+    # Neither party has a category in the register: their roles on the project say who they are.
+    services.stakeholder_add(
+        actor=world.manager, project=world.alpha, new_party={"name": "Olga"}, roles=["sponsor"]
+    )
+    services.stakeholder_add(
+        actor=world.manager,
+        project=world.alpha,
+        new_party={"name": "Parts Ltd", "kind": "group", "relationship": "external"},
+        roles=["supplier", "regulator"],
+    )
+    names = [p.name for p in selectors.identification_prompts(world.alpha)["prompts"]]
+    assert "Sponsor" not in names and "Supplier" not in names
+    assert "Government/regulator" not in names
+    assert "Union" in names and "End user" in names
+    message = selectors.identification_prompts(world.alpha)["message"]
+    assert not message.startswith("No sponsor")

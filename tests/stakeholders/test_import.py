@@ -440,3 +440,65 @@ def test_a_truncated_xlsx_is_refused_and_changes_nothing(world):
     with pytest.raises(FileProblem):
         read_table(content[: len(content) // 2], max_bytes=10_000_000)
     assert not Party.objects.exists()
+
+
+def test_an_unclosed_quote_is_refused_instead_of_swallowing_the_rest_of_the_file(world, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from rapport.stakeholders.models import RegisterImport
+
+    content = b'Name,Power\nAda,4\n"Bert,2\nCleo,3\nDan,1\n'
+    with pytest.raises(FileProblem, match=r"Row 3 \(line 3\) opens a quote"):
+        read_table(content, max_bytes=10_000)
+    response = client_for(world.manager).post(
+        "/o/acme/p/ALPHA/customers/import/",
+        {"file": SimpleUploadedFile("register.csv", content)},
+    )
+    assert response.status_code == 200 and b"never closed" in response.content
+    assert not Party.objects.exists() and not RegisterImport.objects.exists()
+
+
+def test_a_stray_quote_inside_a_cell_is_still_read_as_text(world):
+    p = plan(world, b'Name,Notes\nAda,says "hi" often\n')
+    assert p.is_valid and p.rows[0].party_fields["notes"] == 'says "hi" often'
+
+
+def test_a_line_break_in_a_one_line_column_is_a_problem_of_that_row(world):
+    content = xlsx([["Name", "Organisation", "Notes"], ["Ada\nLovelace", "Acme", "two\nlines"]])
+    p = plan(world, content)
+    assert [(q.row, q.column) for q in p.problems] == [(2, "Name")]
+    assert "line breaks" in p.problems[0].message
+    # Notes may have several lines.
+    assert plan(world, xlsx([["Name", "Notes"], ["Ada", "two\nlines"]])).is_valid
+
+
+def test_rows_are_numbered_as_a_spreadsheet_shows_them_after_a_cell_with_line_breaks(world):
+    p = plan(world, b'Name,Notes,Power\nAda,"two\nlines",4\nBert,,9\n')
+    assert [(q.row, q.column) for q in p.problems] == [(3, "Power")]
+
+
+def test_a_row_failing_while_it_is_written_leaves_nothing_of_the_file_behind(world):
+    from rapport.stakeholders import services
+
+    p = plan(world, b"Name,Organisation,Power\nAda,Acme,4\nBert,Acme,2\nCleo,Acme,3\n")
+    assert p.is_valid
+    # Someone adds Cleo between the preview and the import: row 4 now clashes.
+    services.party_create(actor=world.owner, org=world.acme, name="Cleo", organisation="Acme")
+    with pytest.raises(importing.ImportRefused, match="Row 4"):
+        importing.apply_import(
+            actor=world.manager, org=world.acme, project=world.alpha, plan=p, only_valid=False
+        )
+    assert list(Party.objects.values_list("name", flat=True)) == ["Cleo"]
+    assert not ProjectStakeholder.objects.exists()
+
+
+def test_the_cli_counts_exported_rows_as_records_even_with_line_breaks_in_cells(
+    world, tmp_path, capsys
+):
+    source = tmp_path / "in.csv"
+    source.write_bytes(b'Name,Notes\nAda,"first line\nsecond line"\nBert,\n')
+    call_command("register", "import", "--project", "ALPHA", str(source))
+    target = tmp_path / "out.csv"
+    call_command("register", "export", "--project", "ALPHA", "--format", "csv", "-o", str(target))
+    assert "(2 rows)" in capsys.readouterr().out
+    assert Party.objects.get(name="Ada").notes == "first line\nsecond line"

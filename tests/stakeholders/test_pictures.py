@@ -1,5 +1,7 @@
 """The power/interest grid and the engagement matrix: accessible SVG, with the same facts as a table."""
 
+from xml.etree import ElementTree
+
 import pytest
 
 from rapport.stakeholders import charts, services
@@ -46,6 +48,9 @@ def test_the_svg_downloads_are_standalone_images(world, client_for, sample):
             and b'xmlns="http://www.w3.org/2000/svg"' in response.content
         )
         assert b"<script" not in response.content
+        # Well-formed XML on its own, so a report, a PDF or an image viewer can use the file.
+        root = ElementTree.fromstring(response.content)
+        assert root.tag == "{http://www.w3.org/2000/svg}svg"
 
 
 def test_names_are_escaped_in_the_svg(world, client_for):

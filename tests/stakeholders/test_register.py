@@ -170,3 +170,16 @@ def test_pagination_keeps_the_filters(world, client_for, settings):
         )
     page = client_for(world.viewer).get(f"/o/acme/register/?category={union.pk}").content.decode()
     assert f"?category={union.pk}&amp;page=2" in page
+
+
+def test_the_party_page_shows_how_far_the_customer_chain_goes(world, client_for):
+    cio = services.party_create(actor=world.owner, org=world.acme, name="Carla CIO")
+    boss = services.party_create(actor=world.owner, org=world.acme, name="Ben Boss", reports_to=cio)
+    buyer = services.party_create(
+        actor=world.owner, org=world.acme, name="Bea Buyer", reports_to=boss, represents=cio
+    )
+    page = client_for(world.viewer).get(f"/o/acme/register/{buyer.pk}/").content.decode()
+    assert "Reports to: Ben Boss → Carla CIO" in page
+    assert "Represents: Carla CIO" in page
+    page = client_for(world.viewer).get(f"/o/acme/register/{cio.pk}/").content.decode()
+    assert "Reporting to them: Ben Boss" in page and "Speaking for them: Bea Buyer" in page

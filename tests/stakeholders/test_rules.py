@@ -211,3 +211,14 @@ def test_cells_parse_leniently_but_refuse_nonsense():
     ):
         with pytest.raises(ValueError):
             bad()
+
+
+def test_project_roles_stand_for_the_categories_they_name_even_renamed_ones():
+    categories = [(1, "Sponsor", ""), (2, "Regulator", ""), (3, "Union", ""), (4, "End user", "")]
+    # "regulator" names Government/regulator; this organisation renamed it to the role's label.
+    assert rules.categories_of_roles(["sponsor", "regulator", "approver"], categories) == {1, 2}
+    assert rules.categories_of_roles([], categories) == set()
+    prompts = rules.identification_prompts(
+        categories, rules.categories_of_roles(["end_user"], categories), [3]
+    )
+    assert [p.name for p in prompts] == ["Sponsor", "Regulator"]

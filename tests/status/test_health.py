@@ -19,6 +19,7 @@ from rapport.status.rules import (
     signal_milestones_slipped,
     signal_raci_errors,
     signal_ratings_falling,
+    signal_reports_unacknowledged,
     watermelon,
 )
 
@@ -190,6 +191,40 @@ def test_customer_ratings_falling(ratings, colour, change):
     )
 
 
+@pytest.mark.parametrize(
+    ("sent", "unacknowledged", "colour"),
+    [
+        (10, 0, G),
+        (10, 4, G),
+        (10, 5, A),  # at the amber threshold: half the reports went unread
+        (8, 5, A),
+        (4, 3, R),  # three quarters
+        (1, 1, R),
+    ],
+)
+def test_reports_nobody_acknowledges(sent, unacknowledged, colour):
+    signal = signal_reports_unacknowledged(sent, unacknowledged, DEFAULTS)
+    assert (signal.code, signal.colour, signal.value, signal.measured) == (
+        "reports-unacknowledged",
+        colour,
+        round(unacknowledged / sent, 9),
+        True,
+    )
+
+
+def test_the_acknowledgement_signal_reads_as_a_sentence_and_refuses_nonsense():
+    assert (
+        signal_reports_unacknowledged(8, 5, DEFAULTS).message
+        == "5 of 8 reports sent not acknowledged"
+    )
+    assert (
+        signal_reports_unacknowledged(2, 0, DEFAULTS).message
+        == "every one of 2 reports sent acknowledged"
+    )
+    with pytest.raises(ValueError, match="reports_unacknowledged \\(3\\) cannot exceed"):
+        signal_reports_unacknowledged(2, 3, DEFAULTS)
+
+
 def test_the_rating_trend_reads_as_a_sentence():
     message = signal_ratings_falling([4] * 5 + [3] * 5, DEFAULTS).message
     assert message == "customer rating down 1.0 (4.0 to 3.0, last 5 against the 5 before)"
@@ -212,6 +247,8 @@ NOT_MEASURED = [
     ("high-risks-open", lambda s: signal_high_risks(None, s)),
     ("commitments-missed", lambda s: signal_commitments_missed(None, None, s)),
     ("ratings-falling", lambda s: signal_ratings_falling(None, s)),
+    ("reports-unacknowledged", lambda s: signal_reports_unacknowledged(None, None, s)),
+    ("reports-unacknowledged", lambda s: signal_reports_unacknowledged(0, 0, s)),
 ]
 
 
@@ -233,6 +270,7 @@ SWITCHES = {
     "risks_enabled": lambda s: signal_high_risks(9, s),
     "commitments_enabled": lambda s: signal_commitments_missed(9, 9, s),
     "ratings_enabled": lambda s: signal_ratings_falling([5] * 5 + [1] * 5, s),
+    "acknowledgements_enabled": lambda s: signal_reports_unacknowledged(4, 4, s),
 }
 
 
@@ -306,6 +344,8 @@ ALL_GREEN = HealthInputs(
     commitments_open=4,
     commitments_overdue=0,
     ratings=[4] * 10,
+    reports_sent=8,
+    reports_unacknowledged=1,
 )
 
 
@@ -326,6 +366,7 @@ def test_all_green_evidence_is_green_with_every_signal_measured():
         "high-risks-open",
         "raci-errors",
         "ratings-falling",
+        "reports-unacknowledged",
     ]
     assert all(s.measured and s.colour is G for s in health.signals)
 
@@ -345,7 +386,7 @@ def test_no_evidence_at_all_is_not_measured_rather_than_green():
     health = evidence_health(HealthInputs())
     assert health.colour is None
     assert health.measured == ()
-    assert len(health.signals) == 7
+    assert len(health.signals) == 8
 
 
 def test_a_red_signal_turned_off_does_not_count():
@@ -435,7 +476,7 @@ def test_the_report_dict_has_reported_evidence_signals_and_watermelon():
         "message": "2 milestones slipped 15+ days",
         "measured": True,
     }
-    assert data["signals"][-1] == {
+    assert data["signals"][-2] == {
         "code": "ratings-falling",
         "colour": None,
         "value": None,

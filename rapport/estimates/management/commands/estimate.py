@@ -107,9 +107,7 @@ class Command(BaseCommand):
             if take.get("finish") and take["finish"]["missed"]:
                 f = take["finish"]
                 names = ", ".join(lv["name"] for lv in f["levers"][:3])
-                out(
-                    f"  to finish by then at {label}: take {f['days']} working days out ({names} first)"
-                )
+                out(f"  to finish by then at {label}: take {f['days_text']} out ({names} first)")
             if take.get("cost") and take["cost"]["missed"]:
                 c = take["cost"]
                 names = ", ".join(lv["name"] for lv in c["levers"][:3])

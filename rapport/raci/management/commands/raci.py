@@ -99,6 +99,11 @@ class Command(BaseCommand):
         )
         for problem in plan.problems:
             self.stderr.write(f"  {problem}")
+        if plan.unknown_parties:
+            self.stderr.write(
+                f"{len(plan.unknown_parties)} name(s) are not in the register: --create-missing "
+                "adds them as new parties."
+            )
         if dry_run:
             self.stdout.write(
                 f"Dry run: {summary['letters_added']} letters would be added, "

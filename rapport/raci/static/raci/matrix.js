@@ -25,6 +25,8 @@
   const partyOf = (td) => headers[colOf(td)];
   const nameOf = (el) => (el.querySelector("span:not(.mark):not(.visually-hidden)") || el).textContent.trim();
 
+  const plural = (n, word) => `${n} ${word}${Number(n) === 1 ? "" : "s"}`;
+
   function say(text, isError) {
     status.textContent = text;
     status.classList.toggle("error", Boolean(isError));
@@ -79,10 +81,13 @@
       return;
     }
     const before = letterOf(td);
-    if (before === letter) { return; }
     const activity = td.parentElement.dataset.a;
     const party = partyOf(td).dataset.p;
     const what = `${nameOf(partyOf(td))} on ${td.parentElement.cells[0].firstChild.textContent.trim()}`;
+    if (before === letter) {
+      say(letter ? `${what} is already ${NAMES[letter]}.` : `${what} is already empty.`);
+      return;
+    }
     show(td, letter);
     td.setAttribute("aria-busy", "true");
     const body = new FormData();
@@ -109,7 +114,7 @@
       show(td, stored);
       if (panel) { panel.innerHTML = text; }
       const counts = panel ? panel.querySelector("[data-errors]") : null;
-      const tally = counts ? ` ${counts.dataset.errors} errors, ${counts.dataset.warnings} warnings.` : "";
+      const tally = counts ? ` ${plural(counts.dataset.errors, "error")}, ${plural(counts.dataset.warnings, "warning")}.` : "";
       say(stored ? `Saved: ${what} is ${NAMES[stored]}.${tally}` : `Saved: cleared ${what}.${tally}`);
     }).catch(() => {
       show(td, before);
@@ -149,6 +154,10 @@
       const letter = key.toUpperCase();
       if (NAMES[letter]) { event.preventDefault(); set(td, letter); }
       else if (letter === "-") { event.preventDefault(); set(td, ""); }
+      else if (/^[A-Z]$/.test(letter)) {
+        event.preventDefault();
+        say(`${letter} is not a RACI letter: type R, A, C or I, or Delete to clear the cell.`, true);
+      }
     }
   });
 

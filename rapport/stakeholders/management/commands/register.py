@@ -1,3 +1,5 @@
+import csv
+import io
 from pathlib import Path
 
 from django.conf import settings
@@ -71,7 +73,12 @@ class Command(BaseCommand):
             self.stdout.write(content.decode("utf-8-sig"), ending="")
             return
         Path(output).write_bytes(content)
-        rows = content.count(b"\n") - 1 if fmt == "csv" else None
+        # Counted as records: a cell may hold line breaks.
+        rows = (
+            sum(1 for _ in csv.reader(io.StringIO(content.decode("utf-8-sig"), newline=""))) - 1
+            if fmt == "csv"
+            else None
+        )
         what = (
             f"{project.org.slug}/{project.code} stakeholders"
             if project
