@@ -58,7 +58,7 @@ from django.utils import timezone
 from rapport.projects.models import ProjectState
 
 from . import reports, rules, selectors, services
-from .models import Channel, Delivery, DeliveryState, PlanRow
+from .models import Channel, CommType, Delivery, DeliveryState, PlanRow
 
 logger = logging.getLogger(__name__)
 
@@ -316,8 +316,8 @@ def build_message(
     update = delivery.status_update
     data = data or reports.report_data(
         update,
-        detailed=delivery.comm_type == "detailed",
-        dashboard=delivery.comm_type == "dashboard",
+        detailed=delivery.comm_type == CommType.DETAILED,
+        dashboard=delivery.comm_type == CommType.DASHBOARD,
     )
     recipient = reports.Recipient(id=delivery.party_id, name=delivery.party.name)
     kwargs = {
@@ -331,7 +331,7 @@ def build_message(
     pdf = reports.render_pdf(data, **kwargs)
     images = (
         {reports.chart_cid(name): png for name, png in data.chart_pngs.items()}
-        if delivery.comm_type == "dashboard"
+        if delivery.comm_type == CommType.DASHBOARD
         else {}
     )
     message = ReportEmail(
@@ -392,8 +392,8 @@ def delivery_run(delivery: Delivery, *, worker: str) -> str:
             # Portal only: render once to be sure it works; the portal renders on demand.
             data = reports.report_data(
                 delivery.status_update,
-                detailed=delivery.comm_type == "detailed",
-                dashboard=delivery.comm_type == "dashboard",
+                detailed=delivery.comm_type == CommType.DETAILED,
+                dashboard=delivery.comm_type == CommType.DASHBOARD,
             )
             reports.render_report(
                 data,

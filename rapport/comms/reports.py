@@ -17,7 +17,6 @@ the database. Charts are drawn once per report data and reused for every recipie
 
 from __future__ import annotations
 
-import base64
 import functools
 import logging
 import threading
@@ -29,6 +28,7 @@ from pathlib import Path
 from django.conf import settings
 from django.template.loader import render_to_string
 
+from rapport.lib.images import svg_data_uri
 from rapport.stakeholders.models import ProjectStakeholder
 from rapport.status.models import EvidenceSnapshot, Risk, StatusUpdate
 
@@ -144,18 +144,12 @@ class ReportData:
     @cached_property
     def customer_picture_images(self) -> dict[str, str]:
         """The same pictures as data: URIs, for <img> in the PDF."""
-        return {
-            name: "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
-            for name, svg in self.customer_pictures.items()
-        }
+        return {name: svg_data_uri(svg) for name, svg in self.customer_pictures.items()}
 
     @cached_property
     def chart_images(self) -> dict[str, str]:
         """The charts as data: URIs, for <img> in the PDF (WeasyPrint draws SVG images)."""
-        return {
-            name: "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
-            for name, svg in self.charts.items()
-        }
+        return {name: svg_data_uri(svg) for name, svg in self.charts.items()}
 
 
 def report_data(

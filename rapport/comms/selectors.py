@@ -126,6 +126,15 @@ def portal_report_get(link: PortalLink, delivery_id) -> Delivery:
     return delivery
 
 
+def portal_opened_by_the_team(user, project) -> bool:
+    """Whether the person in this browser is on the project's own team (the PM opened a
+    stakeholder's link to check it or send it on). They see what the stakeholder sees, but may
+    not answer for them: ratings and acknowledgements feed the evidence."""
+    from rapport.accounts.access import project_level
+
+    return user is not None and project_level(user, project) > 0
+
+
 def previous_colour(delivery: Delivery) -> str | None:
     """The overall colour of the last report this recipient got on this project before this one."""
     return last_colour_sent(delivery.project_id, delivery.party_id, before=delivery.occurrence)

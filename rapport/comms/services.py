@@ -288,13 +288,23 @@ def feedback_record(
     acknowledge: bool = False,
     rating: int | None = None,
     comment: str | None = None,
+    answered_by=None,
     now: datetime | None = None,
 ) -> Feedback:
     """A recipient acknowledges a report, rates it 1–5 and/or comments. Ratings feed the
-    evidence ("customer ratings falling"); the PM sees all of it on the plan page."""
-    delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
+    evidence ("customer ratings falling"); the PM sees all of it on the plan page.
+
+    ``answered_by``: whoever is signed in to Rapport in the portal's browser, if anyone. The
+    project's own team is refused: a PM must not rate their own project for a stakeholder.
+    """
+    delivery = Delivery.objects.select_for_update().select_related("project").get(pk=delivery.pk)
     if delivery.party_id != party.pk or delivery.state != DeliveryState.SENT:
         raise ValidationError("This report was not sent to you.")
+    if selectors.portal_opened_by_the_team(answered_by, delivery.project):
+        raise ValidationError(
+            f"You are signed in to Rapport on this project's team: only {party.name} can "
+            "answer here. Send them the link instead."
+        )
     if rating is not None and (
         isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5
     ):

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from rapport.accounts.access import org_view, project_level, project_view, public_view, user_view
+from rapport.accounts.access import org_view, project_view, public_view, user_view
 from rapport.lib.forms import add_service_errors
 from rapport.lib.pagination import paginate
 from rapport.status.models import StatusUpdate
@@ -344,13 +344,6 @@ def _portal(request, portal_token) -> PortalLink:
     return link
 
 
-def _opened_by_the_team(request, link: PortalLink) -> bool:
-    """The project's own team looking at a stakeholder's portal (the PM opened the link to check
-    it or send it on). They see what the stakeholder sees but may not answer for them: ratings
-    and acknowledgements feed the evidence, and a PM must not rate their own project."""
-    return project_level(request.user, link.project) > 0
-
-
 class _Locked(Exception):
     def __init__(self, link):
         self.link = link
@@ -366,7 +359,7 @@ def portal_home(request, portal_token):
         link = _portal(request, portal_token)
     except _Locked:
         return _locked_redirect(portal_token)
-    team = _opened_by_the_team(request, link)
+    team = selectors.portal_opened_by_the_team(request.user, link.project)
     if not team:  # "last opened" is the stakeholder's, not the PM checking the link
         PortalLink.objects.filter(pk=link.pk).update(last_seen_at=timezone.now())
     return render(
@@ -389,18 +382,11 @@ def portal_report(request, portal_token, delivery_id):
         return _locked_redirect(portal_token)
     delivery = selectors.portal_report_get(link, delivery_id)
     feedback = getattr(delivery, "feedback", None)
-    team = _opened_by_the_team(request, link)
+    team = selectors.portal_opened_by_the_team(request.user, link.project)
     form = FeedbackForm(
         request.POST or None, initial={"rating": feedback.rating if feedback else None}
     )
-    if request.method == "POST" and team:
-        form.is_valid()  # bound, so the page shows the refusal instead of the blank form
-        form.add_error(
-            None,
-            f"You are signed in to Rapport on this project's team: only {link.party.name} "
-            "can answer here. Send them the link instead.",
-        )
-    elif request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid():
         try:
             services.feedback_record(
                 delivery=delivery,
@@ -410,6 +396,7 @@ def portal_report(request, portal_token, delivery_id):
                 if form.cleaned_data["rating"] not in ("", None)
                 else None,
                 comment=form.cleaned_data["comment"],
+                answered_by=request.user,
             )
         except ValidationError as error:
             add_service_errors(form, error)

@@ -6,11 +6,12 @@ sponsor's target and its probability, what it would take, how the estimate chang
 with who, when and why), and the version and seed that repeat it.
 """
 
-import base64
 import logging
 
 from django.template.loader import render_to_string
 from django.utils import timezone
+
+from rapport.lib.images import svg_data_uri
 
 from . import selectors
 from .report import run_report
@@ -36,8 +37,7 @@ def explanation_context(project, *, user=None) -> dict:
         "report": report,
         # as images: WeasyPrint draws an SVG image itself, without reading its styles as HTML CSS
         "charts": {
-            name: "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
-            for name, svg in (report.charts.items() if report else ())
+            name: svg_data_uri(svg) for name, svg in (report.charts.items() if report else ())
         },
         "current": history[0] if history else None,
         # how the estimate got here: every change with who, when and why

@@ -71,7 +71,6 @@ def project_home(request, project):
             "memberships": memberships,
             "recent": recent,
             "health": health,
-            "report": health.report,
         },
     )
 

@@ -253,6 +253,22 @@ def test_the_project_team_reads_a_stakeholders_portal_but_cannot_answer_for_them
     assert link.last_seen_at is None  # the PM looking is not the stakeholder opening it
 
 
+def test_recording_an_answer_signed_in_on_the_team_is_refused(sample):
+    from django.core.exceptions import ValidationError
+
+    world, c = sample
+    with pytest.raises(ValidationError, match="only Bea .* can answer here"):
+        services.feedback_record(
+            delivery=c["delivery"], party=c["bea"], rating=5, answered_by=world.viewer
+        )
+    assert not Feedback.objects.filter(delivery=c["delivery"]).exists()
+    # Someone from another organisation is no team member: that is the stakeholder's browser.
+    services.feedback_record(
+        delivery=c["delivery"], party=c["bea"], rating=4, answered_by=world.outsider
+    )
+    assert Feedback.objects.get(delivery=c["delivery"]).rating == 4
+
+
 def test_the_portal_pdf_is_a_real_pdf_of_that_report(sample, client):
     world, c = sample
     response = client.get(url(c["link"], c["delivery"], "pdf/"))
