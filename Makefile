@@ -8,7 +8,7 @@ export PORT
 # Parallel test processes for the database suites (pytest-xdist); the machine has 2 cores.
 TEST_WORKERS ?= 2
 
-.PHONY: install run test test-sqlite test-postgres test-browser system-deps bench lint format lock clean
+.PHONY: install run test test-sqlite test-postgres test-browser system-deps bench lint format lock clean docs-screenshots
 
 # Virtualenv and dependencies only; does nothing when pyproject.toml and the lock are unchanged.
 install: $(VENV)/.installed
@@ -19,15 +19,18 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
 	@touch $@
 
-run: install
-	$(BIN)/rapport migrate --no-input
-	$(BIN)/rapport demo --if-empty
+run:
+	@echo "Preparing Rapport (the first time installs dependencies and takes a few minutes)..."
+	@mkdir -p var && $(MAKE) --no-print-directory install >var/install.log 2>&1 || { cat var/install.log; exit 1; }
+	@$(BIN)/rapport migrate --no-input -v 0
+	@$(BIN)/rapport demo --if-empty >/dev/null
 	@echo
-	@echo "  Rapport is starting on http://127.0.0.1:$(PORT)/"
-	@echo "  Sign in as priya@northwind.example with the password $${RAPPORT_DEMO_PASSWORD:-northwind-crm-demo}"
-	@echo "  (demo workspace: organisation 'demo', project CRM). Stop with Ctrl+C."
+	@echo "  Rapport:  http://127.0.0.1:$(PORT)/"
+	@echo "  Sign in:  priya@northwind.example / $${RAPPORT_DEMO_PASSWORD:-northwind-crm-demo}"
+	@echo "  Mail it sends is kept in the outbox: http://127.0.0.1:$(PORT)/o/demo/outbox/"
+	@echo "  Stop with Ctrl+C."
 	@echo
-	$(BIN)/rapport serve --port $(PORT)
+	@$(BIN)/rapport run --port $(PORT)
 
 # The whole suite: SQLite, then a throwaway PostgreSQL, then the browser tests.
 test: install system-deps test-sqlite test-postgres test-browser
@@ -44,6 +47,10 @@ test-postgres: install
 
 test-browser: install
 	RAPPORT_ENV=test DATABASE_URL=sqlite:///:memory: $(BIN)/pytest -m browser -q -p no:cacheprovider
+
+# The user guide's screenshots (docs/images/), from a temporary demo server in Chromium.
+docs-screenshots: install
+	$(BIN)/python scripts/docs_screenshots.py
 
 bench: install
 	@for b in bench/bench_*.py; do [ -e "$$b" ] || continue; echo "== $$b"; RAPPORT_ENV=test $(BIN)/python "$$b" || exit 1; done

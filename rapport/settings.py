@@ -77,7 +77,8 @@ if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set when RAPPORT_ENV=production")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # Links in e-mails (password reset, invitations) point here.
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Without SITE_URL, links use the address `rapport serve` / `make run` listen on (PORT).
+SITE_URL = env_str("SITE_URL", f"http://127.0.0.1:{env_int('PORT', 8000)}").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -86,7 +87,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # its widget templates, for FORM_RENDERER below
     "django_htmx",
+    "csp",
     "ninja",
     "axes",
     "auditlog",
@@ -100,6 +103,7 @@ INSTALLED_APPS = [
     "rapport.comms",
     "rapport.promises",
     "rapport.estimates",
+    "rapport.relations",
     "rapport.api",
     "rapport.demo",
     "rapport.ops",
@@ -108,18 +112,28 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise, so static files stay cacheable: CSP, Permissions-Policy, no-store.
+    "csp.middleware.CSPMiddleware",
+    "rapport.lib.headers.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the messages middleware: it says on the sign-in page why the session ended.
+    "rapport.accounts.session_timeout.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # A duplicate refused by the database becomes a 409 page, not a 500.
+    "rapport.lib.middleware.ConflictMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "rapport.urls"
+# Widgets render through our TEMPLATES, so rapport/templates/django/forms/ can word them for people
+# (the empty choice reads "— choose —", not "---------").
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 WSGI_APPLICATION = "rapport.wsgi.application"
 
 TEMPLATES = [
@@ -144,9 +158,16 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    # Wait for a lock instead of failing at once when the web and the worker write together.
+    # One writer at a time: each transaction takes the write lock when it begins (IMMEDIATE), so
+    # a second writer waits its turn (up to SQLITE_BUSY_TIMEOUT seconds) rather than failing
+    # halfway. WAL lets readers go on while someone writes; synchronous=NORMAL is safe with WAL
+    # (a power cut may lose the last commits, never corrupt the file) and much faster than FULL.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+        {
+            "timeout": env_int("SQLITE_BUSY_TIMEOUT", 20),
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        }
     )
     if DATABASES["default"]["NAME"] != ":memory:":
         Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
@@ -207,7 +228,7 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 if not PRODUCTION:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
-# E-mail. Development prints mail to the console unless EMAIL_HOST is set.
+# E-mail. Development keeps mail in the outbox page (/o/<org>/outbox/) unless EMAIL_HOST is set.
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
@@ -219,7 +240,7 @@ EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend"
     if PRODUCTION or os.environ.get("EMAIL_HOST")
-    else "django.core.mail.backends.console.EmailBackend",
+    else "rapport.ops.outbox.OutboxBackend",
 )
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Rapport <rapport@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -245,6 +266,31 @@ SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): scripts only from Rapport's own static files, never
+# inline. Inline styles stay allowed because the server-drawn SVG charts carry them.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=()"
+)
+# Sessions end after SESSION_IDLE_TIMEOUT_MINUTES without a request, and at the latest
+# SESSION_ABSOLUTE_TIMEOUT_HOURS after sign-in (rapport.accounts.session_timeout).
+SESSION_IDLE_TIMEOUT_SECONDS = env_int("SESSION_IDLE_TIMEOUT_MINUTES", 8 * 60) * 60
+SESSION_ABSOLUTE_TIMEOUT_SECONDS = env_int("SESSION_ABSOLUTE_TIMEOUT_HOURS", 24) * 3600
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT_SECONDS
 if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
@@ -261,14 +307,31 @@ RAPPORT_DELIVERY_MAX_ATTEMPTS = env_int("RAPPORT_DELIVERY_MAX_ATTEMPTS", 5)
 RAPPORT_DELIVERY_BACKOFF_SECONDS = env_int("RAPPORT_DELIVERY_BACKOFF_SECONDS", 60)
 RAPPORT_DELIVERY_LEASE_SECONDS = env_int("RAPPORT_DELIVERY_LEASE_SECONDS", 300)
 RAPPORT_COMMS_LOAD_THRESHOLD = env_int("RAPPORT_COMMS_LOAD_THRESHOLD", 5)
+# Key customers (power or interest 4+) with no interaction in this many weeks are listed.
+RAPPORT_NOT_HEARD_FROM_WEEKS = env_int("RAPPORT_NOT_HEARD_FROM_WEEKS", 4)
+# Days after which a stakeholder's portal comment nobody answered is listed as "without an answer".
+RAPPORT_COMMENT_ANSWER_DAYS = env_int("RAPPORT_COMMENT_ANSWER_DAYS", 3)
 
 # Largest spreadsheet (CSV/XLSX) an import accepts, in bytes; larger uploads are refused unread.
 RAPPORT_IMPORT_MAX_BYTES = env_int("RAPPORT_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+# An XLSX is checked before it is opened: it may unpack to at most this many bytes (parsing time
+# and memory follow the unpacked size), compressed at most this ratio (rapport.lib.xlsx_guard).
+RAPPORT_IMPORT_MAX_UNPACKED_BYTES = env_int("RAPPORT_IMPORT_MAX_UNPACKED_BYTES", 50 * 1024 * 1024)
+RAPPORT_IMPORT_MAX_COMPRESSION_RATIO = env_int("RAPPORT_IMPORT_MAX_COMPRESSION_RATIO", 100)
+# The import limit holds on every route: the JSON API sends files base64-encoded (4/3 larger),
+# and Django refuses bodies above DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB by default) with a 413.
+DATA_UPLOAD_MAX_MEMORY_SIZE = RAPPORT_IMPORT_MAX_BYTES * 4 // 3 + 64 * 1024
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        "forbidden_without_traceback": {"()": "rapport.lib.log_filters.ForbiddenWithoutTraceback"}
+    },
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "django.request": {"filters": ["forbidden_without_traceback"]},
+    },
 }

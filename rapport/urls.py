@@ -15,6 +15,8 @@ urlpatterns = [
     path("", include("rapport.raci.urls")),
     path("", include("rapport.promises.urls")),
     path("", include("rapport.estimates.urls")),
+    path("", include("rapport.relations.urls")),
+    path("", include("rapport.ops.urls")),
 ]
 
 handler500 = "rapport.api.views.server_error"

@@ -163,6 +163,13 @@ def page(browser):
             else None
         ),
     )
+    # The Content-Security-Policy allows no inline script: a blocked one would be a silent bug.
+    blocked_by_csp = []
+    page.on(
+        "console",
+        lambda m: blocked_by_csp.append(m.text) if "Content Security Policy" in m.text else None,
+    )
     yield page
     context.close()
     assert broken_assets == [], "pages referenced missing static files"
+    assert blocked_by_csp == [], "the Content-Security-Policy blocked something on a page"

@@ -66,11 +66,34 @@ def object_ids(world):
     from tests.comms.factories import comms_sample
 
     ids.update(comms_sample(world))  # communication plan and honest status
+    from rapport.comms.services import feedback_record
+
+    comment = feedback_record(  # Bea's comment on her report, for the answers to it
+        delivery=world.comms["delivery"], party=world.comms["bea"], comment="Why amber?"
+    )
+    ids["feedback_id"] = comment.pk
     from tests.raci.factories import raci_sample
 
     ids.update(raci_sample(world))  # phases, RACI, imports and SIPOC
+    from tests.relations.factories import relations_sample
+
+    ids.update(relations_sample(world))  # interactions with customers
     world.object_ids = ids  # call() fills API paths from these
     return ids
+
+
+def _outbox_message(org):
+    """A development-outbox message of Acme's, with an HTML part and an attachment."""
+    from django.core.mail import EmailMultiAlternatives
+
+    from rapport.ops.models import OutboxMessage
+
+    email = EmailMultiAlternatives("Report", "Text", "a@acme.example", ["b@acme.example"])
+    email.attach_alternative("<p>HTML</p>", "text/html")
+    email.attach("report.pdf", b"%PDF-1.4", "application/pdf")
+    return OutboxMessage.objects.create(
+        org=org, to="b@acme.example", subject="Report", raw=email.message().as_bytes()
+    )
 
 
 @pytest.fixture
@@ -79,7 +102,10 @@ def url_values(world, object_ids):
     invitation, raw = accounts.invitation_create(
         actor=world.owner, org=world.acme, email="new@acme.example"
     )
+    outbox_message = _outbox_message(world.acme)
     return {
+        "message_id": outbox_message.pk,
+        "index": 0,
         "org": "acme",
         "code": "ALPHA",
         "user_id": world.contributor.pk,
@@ -140,6 +166,7 @@ WEB_NEEDS = {
     # Customers: the organisation's register (members read, owners change) ...
     "register-list": ("org", "member"),
     "party-new": ("org", "owner"),
+    "party-search": ("org", "member"),
     "party-detail": ("org", "member"),
     "party-edit": ("org", "owner"),
     "party-delete": ("org", "owner"),
@@ -153,13 +180,20 @@ WEB_NEEDS = {
     # ... and a project's customers (viewers read, contributors add and edit, managers import).
     "stakeholder-list": ("project", "view"),
     "stakeholder-add": ("project", "contribute"),
+    "stakeholder-candidates": ("project", "contribute"),
     "stakeholder-detail": ("project", "view"),
     "stakeholder-edit": ("project", "contribute"),
     "stakeholder-remove": ("project", "contribute"),
+    "stakeholder-preferences": ("project", "contribute"),
+    "interaction-list": ("project", "view"),
+    "interaction-new": ("project", "contribute"),
+    "interaction-edit": ("project", "contribute"),
+    "interaction-delete": ("project", "contribute"),
     "criterion-add": ("project", "contribute"),
     "criterion-edit": ("project", "contribute"),
     "criterion-delete": ("project", "contribute"),
     "category-consider": ("project", "contribute"),
+    "category-consider-bulk": ("project", "contribute"),
     "value-overview": ("project", "view"),
     "stakeholder-pictures": ("project", "view"),
     "power-interest-svg": ("project", "view"),
@@ -188,10 +222,16 @@ WEB_NEEDS = {
     "raci-party-add": ("project", "manage"),
     "raci-activities": ("project", "view"),
     "raci-activity-new": ("project", "contribute"),
+    "raci-activity-quick-add": ("project", "contribute"),
+    "raci-activity-schedule": ("project", "contribute"),
+    "raci-timeline": ("project", "view"),
     "raci-activity-edit": ("project", "contribute"),
     "raci-activity-delete": ("project", "contribute"),
     "raci-activity-move": ("project", "contribute"),
     "raci-activity-letters": ("project", "contribute"),
+    "raci-activity-consulted": ("project", "view"),
+    "raci-consulted-input": ("project", "contribute"),
+    "comms-informed-add": ("project", "manage"),
     "raci-phase-new": ("project", "contribute"),
     "raci-phase-edit": ("project", "contribute"),
     "raci-phase-delete": ("project", "contribute"),
@@ -231,6 +271,7 @@ WEB_NEEDS = {
     "estimate-compare": ("project", "view"),
     "estimate-restore": ("project", "manage"),
     "estimate-pdf": ("project", "view"),
+    "track-record": ("org", "member"),
     # Honest status: everyone on the project reads; managers write and publish, contributors keep risks.
     "status-home": ("project", "view"),
     "status-new": ("project", "manage"),
@@ -257,9 +298,24 @@ WEB_NEEDS = {
     "delivery-list": ("project", "view"),
     "delivery-retry": ("project", "manage"),
     "portal-link-revoke": ("project", "manage"),
+    # A stakeholder's portal as they see it, read-only; their link goes only to them by e-mail.
+    "portal-preview": ("project", "view"),
+    "portal-preview-report": ("project", "view"),
+    "portal-link-resend": ("project", "manage"),
     "calendar-feed-new": ("project", "manage"),
     "calendar-feed-revoke": ("project", "manage"),
     "comms-load": ("org", "owner"),
+    "comms-org-settings": ("org", "owner"),
+    # Comments from the portal: the team reads them; managers answer.
+    "comment-list": ("project", "view"),
+    "comment-reply": ("project", "manage"),
+    "comment-acted-on": ("project", "manage"),
+    "comment-close": ("project", "manage"),
+    # The development outbox: owners only, since messages carry stakeholders' portal links.
+    "outbox-list": ("org", "owner"),
+    "outbox-message": ("org", "owner"),
+    "outbox-message-html": ("org", "owner"),
+    "outbox-attachment": ("org", "owner"),
     "my-calendar": ("user", "signed-in"),
     # Behind secrets, checked in tests/comms/test_portal.py and test_calendar.py: a link's party
     # sees only what was sent to it, a revoked or made-up secret is 404.
@@ -381,6 +437,26 @@ API_NEEDS = {
     ("get", "/api/v1/projects/{project_id}/stakeholders"): ("project", "view"),
     ("post", "/api/v1/projects/{project_id}/stakeholders"): ("project", "contribute"),
     ("get", "/api/v1/projects/{project_id}/stakeholders/{stakeholder_id}"): ("project", "view"),
+    ("get", "/api/v1/projects/{project_id}/stakeholders/{stakeholder_id}/preferences"): (
+        "project",
+        "view",
+    ),
+    ("put", "/api/v1/projects/{project_id}/stakeholders/{stakeholder_id}/preferences"): (
+        "project",
+        "contribute",
+    ),
+    ("get", "/api/v1/projects/{project_id}/interactions"): ("project", "view"),
+    ("post", "/api/v1/projects/{project_id}/interactions"): ("project", "contribute"),
+    ("get", "/api/v1/projects/{project_id}/interactions/{interaction_id}"): ("project", "view"),
+    ("patch", "/api/v1/projects/{project_id}/interactions/{interaction_id}"): (
+        "project",
+        "contribute",
+    ),
+    ("delete", "/api/v1/projects/{project_id}/interactions/{interaction_id}"): (
+        "project",
+        "contribute",
+    ),
+    ("get", "/api/v1/projects/{project_id}/not-heard-from"): ("project", "view"),
     ("patch", "/api/v1/projects/{project_id}/stakeholders/{stakeholder_id}"): (
         "project",
         "contribute",
@@ -440,6 +516,23 @@ API_NEEDS = {
     ("get", "/api/v1/projects/{project_id}/activities/{activity_id}"): ("project", "view"),
     ("patch", "/api/v1/projects/{project_id}/activities/{activity_id}"): ("project", "contribute"),
     ("delete", "/api/v1/projects/{project_id}/activities/{activity_id}"): ("project", "contribute"),
+    ("get", "/api/v1/projects/{project_id}/activities/{activity_id}/consulted"): (
+        "project",
+        "view",
+    ),
+    ("get", "/api/v1/projects/{project_id}/comms/informed"): ("project", "view"),
+    ("put", "/api/v1/projects/{project_id}/comms/plan/{plan_row_id}/audience/{party_id}"): (
+        "project",
+        "manage",
+    ),
+    ("put", "/api/v1/projects/{project_id}/activities/{activity_id}/consulted/{party_id}"): (
+        "project",
+        "contribute",
+    ),
+    ("delete", "/api/v1/projects/{project_id}/activities/{activity_id}/consulted/{party_id}"): (
+        "project",
+        "contribute",
+    ),
     ("get", "/api/v1/projects/{project_id}/raci"): ("project", "view"),
     ("put", "/api/v1/projects/{project_id}/raci/cells"): ("project", "contribute"),
     ("get", "/api/v1/projects/{project_id}/raci/findings"): ("project", "view"),
@@ -512,6 +605,8 @@ API_NEEDS = {
     ),
     ("post", "/api/v1/projects/{project_id}/simulations"): ("project", "manage"),
     ("get", "/api/v1/projects/{project_id}/simulations/latest"): ("project", "view"),
+    ("get", "/api/v1/projects/{project_id}/simulations/latest/calibrated"): ("project", "view"),
+    ("get", "/api/v1/orgs/{slug}/track-record"): ("org", "member"),
     # Honest status
     ("get", "/api/v1/projects/{project_id}/health"): ("project", "view"),
     ("get", "/api/v1/projects/{project_id}/status-updates"): ("project", "view"),
@@ -542,6 +637,22 @@ API_NEEDS = {
     ("get", "/api/v1/projects/{project_id}/comms/deliveries"): ("project", "view"),
     ("get", "/api/v1/projects/{project_id}/comms/due"): ("project", "view"),
     ("get", "/api/v1/orgs/{slug}/comms/load"): ("org", "owner"),
+    ("get", "/api/v1/projects/{project_id}/comms/load"): ("project", "view"),
+    ("patch", "/api/v1/orgs/{slug}"): ("org", "owner"),
+    ("get", "/api/v1/projects/{project_id}/plan-date-findings"): ("project", "view"),
+    ("get", "/api/v1/projects/{project_id}/comms/comments"): ("project", "view"),
+    ("post", "/api/v1/projects/{project_id}/comms/comments/{feedback_id}/reply"): (
+        "project",
+        "manage",
+    ),
+    ("post", "/api/v1/projects/{project_id}/comms/comments/{feedback_id}/acted-on"): (
+        "project",
+        "manage",
+    ),
+    ("post", "/api/v1/projects/{project_id}/comms/comments/{feedback_id}/close"): (
+        "project",
+        "manage",
+    ),
 }
 
 API_BODIES = {
@@ -578,6 +689,19 @@ API_BODIES = {
     ("patch", "/api/v1/projects/{project_id}/stakeholders/{stakeholder_id}"): {
         "attitude": "sceptic",
         "nervous": True,
+    },
+    ("put", "/api/v1/projects/{project_id}/stakeholders/{stakeholder_id}/preferences"): {
+        "max_per_week": 3,
+        "quiet_days": ["sat", "sun"],
+    },
+    ("post", "/api/v1/projects/{project_id}/interactions"): lambda ids: {
+        "stakeholder_id": ids.get("stakeholder_id", 0),
+        "kind": "visit",
+        "date": "2026-11-20",
+        "subject": "Site visit",
+    },
+    ("patch", "/api/v1/projects/{project_id}/interactions/{interaction_id}"): {
+        "follow_up_done": True
     },
     ("put", "/api/v1/projects/{project_id}/category-considerations/{category_id}"): {
         "not_applicable": True,
@@ -616,6 +740,10 @@ API_BODIES = {
         "kind": "deliverable",
     },
     ("patch", "/api/v1/projects/{project_id}/activities/{activity_id}"): {"status": "in_progress"},
+    ("put", "/api/v1/projects/{project_id}/activities/{activity_id}/consulted/{party_id}"): {
+        "given_on": "2025-01-06",
+        "note": "Agrees, wants a rollback plan",
+    },
     ("put", "/api/v1/projects/{project_id}/raci/cells"): {"cells": []},
     ("put", "/api/v1/projects/{project_id}/raci/settings"): {"max_consulted": 4},
     ("post", "/api/v1/projects/{project_id}/raci/import"): {
@@ -702,6 +830,10 @@ API_BODIES = {
     ("patch", "/api/v1/projects/{project_id}/comms/plan/{plan_row_id}"): {
         "purpose": "Keep Bea informed"
     },
+    ("patch", "/api/v1/orgs/{slug}"): {"allow_frequent_reports": True},
+    ("post", "/api/v1/projects/{project_id}/comms/comments/{feedback_id}/reply"): {
+        "reply": "Because of the hosting decision."
+    },
 }
 
 
@@ -739,6 +871,8 @@ def call(client, method, path, world, token=None, globex=False):
         )
     )
     body = API_BODIES.get((method, path))
+    if callable(body):  # a body naming objects the fixtures made
+        body = body(getattr(world, "object_ids", {}))
     if body and globex and "org" in body:
         body = {**body, "org": "globex"}
     headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}

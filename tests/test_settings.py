@@ -140,7 +140,7 @@ def test_development_is_convenient_by_default(monkeypatch, tmp_path):
 
     assert s["DEBUG"] is True
     assert s["ALLOWED_HOSTS"] == ["localhost", "127.0.0.1", "[::1]"]
-    assert s["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
+    assert s["EMAIL_BACKEND"] == "rapport.ops.outbox.OutboxBackend"  # mail kept in the outbox page
     assert s["DATABASES"]["default"]["ENGINE"] == "django.db.backends.sqlite3"
 
 

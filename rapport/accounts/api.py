@@ -22,6 +22,11 @@ class OrgOut(Schema):
     slug: str
     name: str
     your_role: str
+    allow_frequent_reports: bool = False
+
+
+class OrgPatch(Schema):
+    allow_frequent_reports: bool
 
 
 class OrgMemberOut(Schema):
@@ -51,14 +56,40 @@ def me(request):
 @router.get("/orgs", response=list[OrgOut], summary="Organisations you belong to")
 def org_list(request):
     memberships = request.user.org_memberships.select_related("org").order_by("org__name")
-    return [{"slug": m.org.slug, "name": m.org.name, "your_role": m.role} for m in memberships]
+    return [
+        {
+            "slug": m.org.slug,
+            "name": m.org.name,
+            "your_role": m.role,
+            "allow_frequent_reports": m.org.allow_frequent_reports,
+        }
+        for m in memberships
+    ]
 
 
 @router.get("/orgs/{slug}", response=OrgOut)
 def org_get(request, slug: str):
     org = access_org(request.user, slug, "member")
-    role = "owner" if org.user_level >= 2 else "member"
-    return {"slug": org.slug, "name": org.name, "your_role": role}
+    return _org_out(org)
+
+
+def _org_out(org) -> dict:
+    return {
+        "slug": org.slug,
+        "name": org.name,
+        "your_role": "owner" if org.user_level >= 2 else "member",
+        "allow_frequent_reports": org.allow_frequent_reports,
+    }
+
+
+@router.patch("/orgs/{slug}", response=OrgOut, summary="Change the organisation's policies")
+def org_patch(request, slug: str, payload: OrgPatch):
+    org = access_org(request.user, slug, "owner")
+    services.org_settings_set(
+        actor=request.user, org=org, allow_frequent_reports=payload.allow_frequent_reports
+    )
+    org.refresh_from_db()
+    return _org_out(org)
 
 
 @router.get("/orgs/{slug}/members", response=list[OrgMemberOut])

@@ -9,6 +9,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 
+from rapport.lib.validation import refuse_control_characters
+
 
 def token_hash(raw: str) -> str:
     """Tokens are stored as SHA-256 digests: a leaked database does not leak usable tokens."""
@@ -57,6 +59,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     def display_name(self) -> str:
         return self.full_name or self.email
 
+    def get_additional_data(self):
+        # A person belongs to no one organisation: each organisation's history finds its members'.
+        return {"user_id": self.pk}
+
+    def clean(self):
+        super().clean()
+        refuse_control_characters(self, "full_name")  # it reaches e-mail headers
+
 
 slug_validator = RegexValidator(
     r"^[a-z0-9][a-z0-9-]{0,48}[a-z0-9]$|^[a-z0-9]$",
@@ -69,6 +79,11 @@ class Organisation(models.Model):
 
     slug = models.SlugField(max_length=50, unique=True, validators=[slug_validator])
     name = models.CharField(max_length=200)
+    allow_frequent_reports = models.BooleanField(
+        "allow reports more often than daily",
+        default=False,
+        help_text="Off: a communication plan refuses report cadences of more than one a day.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -76,6 +91,9 @@ class Organisation(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        refuse_control_characters(self, "name")  # it reaches e-mail subjects
 
     def get_additional_data(self):
         return {"org_id": self.pk}

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.crypto import get_random_string
 
 from rapport.lib.audit import acting_as
-from rapport.lib.validation import field_error, validated_save
+from rapport.lib.validation import field_error, unique_write, validated_save
 
 from .models import ApiToken, Invitation, Organisation, OrgMembership, OrgRole, token_hash
 
@@ -24,17 +24,30 @@ User = get_user_model()
 
 @transaction.atomic
 def user_create(
-    *, email: str, password: str | None, full_name: str = "", is_superuser: bool = False
+    *,
+    email: str,
+    password: str | None,
+    full_name: str = "",
+    is_superuser: bool = False,
+    actor=None,
+    self_service: bool = False,
 ) -> "User":
-    """Create a person who can sign in. The password must pass the configured validators."""
+    """Create a person who can sign in. The password must pass the configured validators.
+
+    History credits `actor` (who ran `createuser`, say), or with `self_service` the new person
+    (accepting an invitation)."""
     email = User.objects.normalize_email(email or "").strip().lower()
-    if User.objects.filter(email__iexact=email).exists():
-        raise field_error("email", f"A user with the e-mail {email} already exists.")
+
+    def check_email():
+        if User.objects.filter(email__iexact=email).exists():
+            raise field_error("email", f"A user with the e-mail {email} already exists.")
+
+    check_email()
     user = User(email=email, full_name=full_name, is_superuser=is_superuser, is_staff=is_superuser)
     if password is not None:
         password_validation.validate_password(password, user)
     user.set_password(password)
-    with acting_as(None):
+    with acting_as(user if self_service else actor), unique_write(check_email):
         validated_save(user, exclude=["password"])
     return user
 
@@ -43,13 +56,29 @@ def user_create(
 def org_create(*, actor, slug: str, name: str) -> Organisation:
     """Create an organisation; its creator (if any) becomes its first owner."""
     org = Organisation(slug=(slug or "").strip().lower(), name=(name or "").strip())
-    if Organisation.objects.filter(slug=org.slug).exists():
-        raise field_error("slug", f"The short name {org.slug} is taken; choose another.")
+
+    def check_slug():
+        if Organisation.objects.filter(slug=org.slug).exists():
+            raise field_error("slug", f"The short name {org.slug} is taken; choose another.")
+
+    check_slug()
     with acting_as(actor):
-        validated_save(org)
+        with unique_write(check_slug):
+            validated_save(org)
         if actor is not None:
             OrgMembership.objects.create(org=org, user=actor, role=OrgRole.OWNER)
     return org
+
+
+@transaction.atomic
+def org_settings_set(*, actor, org: Organisation, allow_frequent_reports: bool) -> Organisation:
+    """Change the organisation's policies (owners only; the caller checks the role)."""
+    if not isinstance(allow_frequent_reports, bool):
+        raise field_error("allow_frequent_reports", "Say yes or no (true or false).")
+    org = Organisation.objects.select_for_update().get(pk=org.pk)
+    org.allow_frequent_reports = allow_frequent_reports
+    with acting_as(actor):
+        return validated_save(org)
 
 
 def _owner_count(org) -> int:
@@ -169,7 +198,9 @@ def invitation_accept(
             raise ValidationError(
                 f"An account for {invitation.email} exists: sign in first, then open the link again."
             )
-        user = user_create(email=invitation.email, password=password, full_name=full_name)
+        user = user_create(
+            email=invitation.email, password=password, full_name=full_name, self_service=True
+        )
     elif user.email.lower() != invitation.email.lower():
         raise ValidationError(
             f"This invitation is for {invitation.email}; you are signed in as {user.email}."

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from rapport.lib.audit import describe_entry, history_for_org
 from rapport.lib.forms import add_service_errors
+from rapport.lib.mail import outbox_enabled
 from rapport.lib.pagination import paginate
 from rapport.projects.selectors import project_list
 
@@ -139,6 +140,7 @@ def org_home(request, org):
             "invite_form": InvitationForm(),
             "is_owner": org.user_level >= 2,
             "org_roles": OrgRole.choices,
+            "outbox": outbox_enabled(),
         },
     )
 

@@ -5,14 +5,17 @@ from datetime import date, datetime, time
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.utils import timezone
 from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from rapport.accounts.access import access_org, access_project
+from rapport.projects.models import Project
 from rapport.stakeholders.models import Category, Party
 
-from . import delivery, selectors, services
+from . import delivery, informed, selectors, services
+from .models import PlanRow
 
 router = Router(tags=["communication"])
 User = get_user_model()
@@ -236,15 +239,172 @@ def comms_due(request, project_id: int, at: datetime | None = None):
     return {"at": at, "due": delivery.comms_due(at=at, project=project)}
 
 
+class CommentOut(Schema):
+    id: int
+    delivery_id: int
+    party_id: int
+    party: str
+    comment: str
+    commented_at: datetime
+    state: str  # awaiting, replied, acted-on, closed
+    reply: str
+    replied_at: datetime | None
+    replied_by: str | None
+    acted_on_at: datetime | None
+    closed_at: datetime | None
+
+    @staticmethod
+    def resolve_party(f):
+        return f.party.name
+
+    @staticmethod
+    def resolve_state(f):
+        return f.comment_state
+
+    @staticmethod
+    def resolve_replied_by(f):
+        return f.replied_by.email if f.replied_by else None
+
+
+class ReplyIn(Schema):
+    reply: str
+
+
 @router.get(
-    "/orgs/{slug}/comms/load", summary="Communications per week per recipient, and findings"
+    "/projects/{project_id}/comms/comments",
+    response=list[CommentOut],
+    summary="Portal comments, newest first (state: awaiting, or unanswered after `days` days)",
 )
-def comms_load(request, slug: str):
-    org = access_org(request.user, slug, "owner")
-    report = selectors.load_report(org)
+@paginate(LimitOffsetPagination)
+def comment_list(request, project_id: int, state: str = "", days: int | None = None):
+    project = access_project(request.user, project_id, "view")
+    if state not in selectors.COMMENT_FILTERS:
+        raise ValidationError({"state": ["Use awaiting or unanswered (or nothing for all)."]})
+    if days is not None and not 1 <= days <= 3650:
+        raise ValidationError({"days": ["Give a number of days from 1 to 3650."]})
+    return selectors.comment_list(project, state=state, days=days)
+
+
+def _comment_out(project, feedback_id):
+    return selectors.comment_list(project).get(pk=feedback_id)
+
+
+@router.post(
+    "/projects/{project_id}/comms/comments/{feedback_id}/reply",
+    response=CommentOut,
+    summary="Reply to a comment (the stakeholder reads it in their portal)",
+)
+def comment_reply(request, project_id: int, feedback_id: int, payload: ReplyIn):
+    project = access_project(request.user, project_id, "manage")
+    feedback = selectors.comment_get(project, feedback_id)
+    services.comment_reply(actor=request.user, feedback=feedback, text=payload.reply)
+    return _comment_out(project, feedback_id)
+
+
+@router.post(
+    "/projects/{project_id}/comms/comments/{feedback_id}/acted-on",
+    response=CommentOut,
+    summary="Mark a comment as acted on",
+)
+def comment_acted_on(request, project_id: int, feedback_id: int):
+    project = access_project(request.user, project_id, "manage")
+    services.comment_acted_on(
+        actor=request.user, feedback=selectors.comment_get(project, feedback_id)
+    )
+    return _comment_out(project, feedback_id)
+
+
+@router.post(
+    "/projects/{project_id}/comms/comments/{feedback_id}/close",
+    response=CommentOut,
+    summary="Close the loop on a comment",
+)
+def comment_close(request, project_id: int, feedback_id: int):
+    project = access_project(request.user, project_id, "manage")
+    services.comment_close(actor=request.user, feedback=selectors.comment_get(project, feedback_id))
+    return _comment_out(project, feedback_id)
+
+
+def _load_out(report: dict) -> dict:
     return {
         "threshold": report["threshold"],
         "weeks": report["weeks"],
         "load": report["load"],
         "findings": [f.to_dict() for f in report["findings"]],
     }
+
+
+@router.get(
+    "/orgs/{slug}/comms/load",
+    summary="Communications per week per recipient, and findings (optionally for one project)",
+)
+def comms_load(request, slug: str, project: str = ""):
+    org = access_org(request.user, slug, "owner")
+    one = None
+    if project:
+        one = Project.objects.filter(org=org, code=project.strip().upper()).first()
+        if one is None:
+            raise ValidationError({"project": [f"{org.name} has no project {project.upper()}."]})
+    return _load_out(selectors.load_report(org, project=one))
+
+
+@router.get(
+    "/projects/{project_id}/comms/load",
+    summary="The load the project's plan page shows: per recipient, and findings",
+)
+def project_comms_load(request, project_id: int):
+    project = access_project(request.user, project_id, "view")
+    return _load_out(selectors.load_report(project.org, project=project))
+
+
+# --- Informed in the RACI, not in the plan ---------------------------------------------------------
+
+
+class InformedOut(Schema):
+    party_id: int
+    name: str
+    informed_on: list[str]
+    key_customer: bool
+    reason: str
+    suggested_plan_row_id: int | None
+
+
+def _informed_out(project) -> list[dict]:
+    return [
+        {
+            "party_id": item.party.pk,
+            "name": item.party.name,
+            "informed_on": item.informed_on,
+            "key_customer": item.key_customer,
+            "reason": item.reason,
+            "suggested_plan_row_id": item.suggested.pk if item.suggested else None,
+        }
+        for item in informed.informed_without_plan(project)
+    ]
+
+
+@router.get(
+    "/projects/{project_id}/comms/informed",
+    response=list[InformedOut],
+    summary="Parties Informed in the RACI (and key customers) who get nothing from the plan",
+)
+def informed_list(request, project_id: int):
+    project = access_project(request.user, project_id, "view")
+    return _informed_out(project)
+
+
+@router.put(
+    "/projects/{project_id}/comms/plan/{plan_row_id}/audience/{party_id}",
+    response=list[InformedOut],
+    summary="Add a party to a plan row's audience; answers who is Informed but still not reached",
+)
+def plan_audience_add(request, project_id: int, plan_row_id: int, party_id: int):
+    project = access_project(request.user, project_id, "manage")
+    row = PlanRow.objects.filter(project=project, pk=plan_row_id).first()
+    if row is None:
+        raise Http404(f"No plan row {plan_row_id} in this project.")
+    party = Party.objects.filter(org_id=project.org_id, pk=party_id).first()
+    if party is None:
+        raise Http404(f"No party {party_id} in the register.")
+    informed.plan_audience_add(actor=request.user, project=project, row=row, party=party)
+    return _informed_out(project)

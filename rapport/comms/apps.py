@@ -17,6 +17,6 @@ class CommsConfig(AppConfig):
         auditlog.register(models.PlanRow, m2m_fields={"audience_parties"})
         # Deliveries keep their own record (state, attempts, times); the audit log would only
         # repeat every state change of every e-mail.
-        auditlog.register(models.PortalLink, exclude_fields=["nonce", "token_hash", "password"])
+        auditlog.register(models.PortalLink, exclude_fields=["password"])
         auditlog.register(models.Feedback)
-        auditlog.register(models.CalendarFeed, exclude_fields=["nonce", "token_hash"])
+        auditlog.register(models.CalendarFeed, exclude_fields=["token_hash"])

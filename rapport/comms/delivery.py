@@ -15,10 +15,13 @@ Two steps, both safe to run in any number of processes at once:
    lease: state ``rendering``, ``leased_by`` and ``lease_until``. It renders outside any
    transaction, then moves ``rendering → sending`` with a conditional UPDATE that only succeeds if
    it still holds the lease, sends over SMTP with a Message-ID derived from the key, and marks
-   ``sent`` the same way. On an SMTP error the delivery goes back to ``pending`` with
-   ``next_attempt_at`` pushed back exponentially (``RAPPORT_DELIVERY_BACKOFF_SECONDS`` × 2ⁿ),
-   and after ``RAPPORT_DELIVERY_MAX_ATTEMPTS`` attempts it is ``failed`` with the last error,
-   shown on the PM's plan page.
+   ``sent`` the same way. A temporary SMTP failure (a 4xx reply at any stage — greylisting at
+   RCPT, a full disk after DATA — or a refused or dropped connection) sends the delivery back
+   to ``pending`` with ``next_attempt_at`` pushed back exponentially
+   (``RAPPORT_DELIVERY_BACKOFF_SECONDS`` × 2ⁿ); after ``RAPPORT_DELIVERY_MAX_ATTEMPTS`` attempts
+   it is ``failed`` with the last error. A permanent one (a 5xx reply, or a message that cannot
+   be built) is ``failed`` at once with the server's own words (:func:`smtp_failure`). Either
+   way it shows on the PM's plan page, and one delivery's failure never stops the others.
 
    A worker killed mid-way leaves its delivery in ``rendering`` or ``sending``; once the lease
    expires (``RAPPORT_DELIVERY_LEASE_SECONDS``) any worker reclaims it.
@@ -52,9 +55,11 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.message import SafeMIMEMultipart
 from django.db import connection, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from rapport.lib.validation import single_line
 from rapport.projects.models import ProjectState
 
 from . import reports, rules, selectors, services
@@ -72,7 +77,11 @@ CHECKPOINTS: dict[str, object] = {}
 def _checkpoint(name: str, delivery: Delivery) -> None:
     hook = CHECKPOINTS.get(name)
     if hook is not None:
-        hook(delivery)
+        try:
+            hook(delivery)
+        except Exception as error:
+            error.stands_for_a_kill = True  # a kill -9 is caught by nothing: neither is this
+            raise
 
 
 def _max_attempts() -> int:
@@ -189,7 +198,14 @@ def comms_schedule(*, now: datetime | None = None) -> ScheduleResult:
 def comms_due(*, at: datetime, project=None) -> list[dict]:
     """What is due at ``at`` (nothing is written): each row's occurrence and its recipients,
     with the delivery key and, where a delivery exists already, its state."""
-    rows = _due_rows() if project is None else _due_rows().filter(project=project)
+    # Status meetings are listed like reports (nothing is sent for them: they are in calendars).
+    rows = (
+        PlanRow.objects.active()
+        .filter(selectors.delivered_row_filter() | Q(comm_type=CommType.MEETING))
+        .filter(project__state__in=DELIVERING_PROJECT_STATES)
+    )
+    if project is not None:
+        rows = rows.filter(project=project)
     rows = list(
         rows.select_related("project", "project__org", "audience_category")
         .prefetch_related("audience_parties")
@@ -197,18 +213,26 @@ def comms_due(*, at: datetime, project=None) -> list[dict]:
     )
     recipients = selectors.recipients_by_row(rows)
     plans = []
+    now = timezone.now()
     for row in rows:
+        last_run = row.last_run or row.created_at
+        if row.comm_type == CommType.MEETING:
+            # The scheduler never moves a meeting's last_run; it is where a report's would be.
+            last_run = max(last_run, now)
         due = rules.due(
             row.rrule,
             dtstart_local=row.dtstart_local,
             tz=row.project.time_zone,
-            last_run=row.last_run or row.created_at,
+            last_run=last_run,
             now=at,
         )
         for occurrence in due:
             plans.append((row, occurrence))
     keys = [
-        rules.occurrence_key(row.pk, occ, p.pk) for row, occ in plans for p in recipients[row.pk]
+        rules.occurrence_key(row.pk, occ, p.pk)
+        for row, occ in plans
+        if row.comm_type != CommType.MEETING
+        for p in recipients[row.pk]
     ]
     states = dict(Delivery.objects.filter(key__in=keys).values_list("key", "state"))
     out = []
@@ -231,13 +255,20 @@ def comms_due(*, at: datetime, project=None) -> list[dict]:
                         "party_id": party.pk,
                         "party": party.name,
                         "email": party.email,
-                        "key": (key := rules.occurrence_key(row.pk, occurrence, party.pk)),
+                        # A meeting has no delivery: no key, no state.
+                        "key": (
+                            key := rules.occurrence_key(row.pk, occurrence, party.pk)
+                            if row.comm_type != CommType.MEETING
+                            else None
+                        ),
                         "state": states.get(key),
                     }
                     for party in recipients[row.pk]
                 ],
             }
         )
+        if row.comm_type == CommType.MEETING:
+            out[-1]["duration_minutes"] = row.duration_minutes
     return out
 
 
@@ -275,8 +306,11 @@ def message_id(delivery: Delivery) -> str:
 
 
 def portal_url(delivery: Delivery) -> str:
+    """A link to the report in the recipient's portal, with a token made for this e-mail alone
+    (its hash is stored; a retry makes another, and the first keeps working if it went out)."""
     link = services.portal_link_ensure(project=delivery.project, party=delivery.party)
-    return settings.SITE_URL + reverse("portal-report", args=[link.raw_token, delivery.pk])
+    raw = services.portal_token_issue(link=link, sent_to=delivery.email, delivery=delivery)
+    return settings.SITE_URL + reverse("portal-report", args=[raw, delivery.pk])
 
 
 class ReportEmail(EmailMultiAlternatives):
@@ -335,10 +369,11 @@ def build_message(
         else {}
     )
     message = ReportEmail(
-        subject=rendered.subject,
+        subject=single_line(rendered.subject),
         body=rendered.text,
         from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[formataddr((delivery.party.name, delivery.email))],  # quoted: a name may hold a comma
+        # Quoted: a name may hold a comma. One line: a name from before input was checked may not.
+        to=[formataddr((single_line(delivery.party.name), delivery.email))],
         headers={
             "Message-ID": delivery.message_id or message_id(delivery),
             "Auto-Submitted": "auto-generated",
@@ -349,6 +384,38 @@ def build_message(
     message.attach_alternative(rendered.html, "text/html")
     message.attach(reports.pdf_filename(data, delivery.comm_type), pdf, "application/pdf")
     return message
+
+
+def _reply(code: int, text) -> str:
+    text = text.decode(errors="replace") if isinstance(text, bytes) else str(text)
+    return f"{code} {single_line(text)}"
+
+
+def smtp_failure(error: Exception) -> tuple[str, bool]:
+    """What went wrong in words, and whether it is permanent.
+
+    SMTP says so itself: a 4xx reply (greylisting, a full mailbox, a busy server) means "try
+    later", at any stage of the conversation; a 5xx reply means "never". A connection that fails
+    or drops is temporary. Anything else (a message that cannot even be built) will not get
+    better by retrying.
+    """
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        replies = list(error.recipients.values())
+        temporary = all(400 <= code < 500 for code, _text in replies)
+        said = "; ".join(_reply(code, text) for code, text in replies)
+        if temporary:
+            return f"The mail server asked to try again later at the address: {said}", False
+        return f"The mail server refused the address: {said}", True
+    if isinstance(error, smtplib.SMTPResponseException):
+        said = _reply(error.smtp_code, error.smtp_error)
+        if 400 <= error.smtp_code < 500:
+            return f"The mail server asked to try again later: {said}", False
+        return f"The mail server refused the message: {said}", True
+    if isinstance(error, smtplib.SMTPServerDisconnected | OSError):
+        return f"The connection to the mail server failed: {type(error).__name__}: {error}", False
+    if isinstance(error, smtplib.SMTPException):
+        return f"The mail server conversation failed: {type(error).__name__}: {error}", False
+    return f"The message could not be sent: {type(error).__name__}: {error}", True
 
 
 def _fail(delivery: Delivery, worker: str, error: str, *, permanent: bool = False) -> str:
@@ -368,6 +435,17 @@ def _fail(delivery: Delivery, worker: str, error: str, *, permanent: bool = Fals
     )
     logger.info("Delivery %s will be retried: %s", delivery.key, error)
     return "retry"
+
+
+def _broke(delivery: Delivery, worker: str, error: Exception) -> str:
+    """An error no step expected. Before the SMTP conversation it is recorded and retried like a
+    temporary failure (then failed). During or after it the server may have the message, so the
+    delivery is left to its lease: the reclaim flags it as a possible duplicate (see above)."""
+    logger.exception("Delivery %s: unexpected error", delivery.key)
+    state = Delivery.objects.filter(pk=delivery.pk).values_list("state", flat=True).first()
+    if state != DeliveryState.RENDERING:
+        return "error"
+    return _fail(delivery, worker, f"Unexpected error: {type(error).__name__}: {error}")
 
 
 def delivery_run(delivery: Delivery, *, worker: str) -> str:
@@ -431,12 +509,11 @@ def delivery_run(delivery: Delivery, *, worker: str) -> str:
     if message is not None:
         try:
             message.send(fail_silently=False)
-        except smtplib.SMTPRecipientsRefused as error:
-            return _fail(
-                delivery, worker, f"The mail server refused the address: {error}", permanent=True
-            )
-        except (smtplib.SMTPException, OSError) as error:
-            return _fail(delivery, worker, f"{type(error).__name__}: {error}")
+        except Exception as error:  # noqa: BLE001 - whatever it is, it is this delivery's alone
+            reason, permanent = smtp_failure(error)
+            if not isinstance(error, smtplib.SMTPException | OSError):
+                logger.exception("Delivery %s: the message could not be sent", delivery.key)
+            return _fail(delivery, worker, reason, permanent=permanent)
     _checkpoint("after-send", delivery)
     _held(delivery, worker, DeliveryState.SENDING).update(
         state=DeliveryState.SENT, sent_at=timezone.now(), lease_until=None, last_error=""
@@ -469,7 +546,12 @@ def deliveries_process(
         delivery = delivery_claim(worker=worker, now=now)
         if delivery is None:
             break
-        outcome = delivery_run(delivery, worker=worker)
+        try:
+            outcome = delivery_run(delivery, worker=worker)
+        except Exception as error:  # one broken delivery must not stop the others
+            if getattr(error, "stands_for_a_kill", False):
+                raise
+            outcome = _broke(delivery, worker, error)
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
         handled += 1
     return outcomes

@@ -5,7 +5,7 @@ from django.db.models import Q
 from rapport.stakeholders.models import Category, Party
 
 from . import rules
-from .models import PlanRow
+from .models import CommType, PlanRow
 
 CUSTOM = "custom"
 PRESET_CHOICES = [(p.key, p.label) for p in rules.PRESETS] + [(CUSTOM, "Custom rule (below)")]
@@ -65,6 +65,10 @@ class PlanRowForm(forms.ModelForm):
         ).distinct()
         self.fields["owner"].label_from_instance = lambda u: u.display_name
         self.fields["rrule"].required = False
+        # Fields that apply to one kind of row only; rapport.js hides them for the others.
+        self.fields["rrule"].only_when = ("preset", CUSTOM)
+        self.fields["duration_minutes"].only_when = ("comm_type", CommType.MEETING)
+        self.fields["custom_intro"].only_when = ("comm_type", CommType.CUSTOM)
         rrule = self.initial.get("rrule") or (self.instance.rrule if self.instance.pk else "")
         self.initial["preset"] = next(
             (p.key for p in rules.PRESETS if p.rrule == rrule), CUSTOM if rrule else "weekly-monday"
@@ -111,6 +115,15 @@ class FeedbackForm(forms.Form):
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ReplyForm(forms.Form):
+    reply = forms.CharField(
+        label="Your reply",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="The stakeholder reads it under their comment in their portal.",
     )
 
 

@@ -5,7 +5,6 @@ The cadence rules (RRULE parsing, occurrences, catch-up, delivery keys, load) ar
 """
 
 import hashlib
-import hmac
 import secrets
 from datetime import datetime
 
@@ -215,22 +214,23 @@ class Delivery(models.Model):
         return self.state == DeliveryState.SENT and self.status_update_id is not None
 
 
-def _hmac(purpose: str, nonce: str) -> str:
-    digest = hmac.new(settings.SECRET_KEY.encode(), f"{purpose}:{nonce}".encode(), hashlib.sha256)
-    return digest.hexdigest()[:43]
-
-
 def token_hash(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-class PortalLink(models.Model):
-    """A party's personal, revocable link to the reports of one project addressed to them.
+def new_token(prefix: str) -> tuple[str, str]:
+    """A fresh random token and the SHA-256 hash the database keeps of it."""
+    raw = prefix + secrets.token_urlsafe(32)
+    return raw, token_hash(raw)
 
-    The database keeps the SHA-256 of the token and a random nonce; the token itself is an HMAC of
-    the nonce under SECRET_KEY. So a copy of the database alone opens nothing (as with API tokens),
-    yet every report e-mail can carry the same working link, and a retried e-mail is identical to
-    the first. Revoking sets ``revoked_at``; the next report carries a new link.
+
+class PortalLink(models.Model):
+    """A party's personal, revocable access to the reports of one project addressed to them.
+
+    The secrets that open it are :class:`PortalToken` rows: one per e-mail that carried a link,
+    each kept only as a hash. Nothing is derived from SECRET_KEY, so a copy of the database opens
+    nothing, and a restore under another SECRET_KEY keeps every link working. Revoking sets
+    ``revoked_at`` and stops every token of the link; the next report makes a new link.
     """
 
     PREFIX = "rpl_"
@@ -239,8 +239,6 @@ class PortalLink(models.Model):
     party = models.ForeignKey(
         "stakeholders.Party", on_delete=models.CASCADE, related_name="portal_links"
     )
-    nonce = models.CharField(max_length=64, unique=True, default=secrets.token_hex)
-    token_hash = models.CharField(max_length=64, unique=True, blank=True)  # set by save()
     password = models.CharField(max_length=128, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     revoked_at = models.DateTimeField(null=True, blank=True)
@@ -262,16 +260,57 @@ class PortalLink(models.Model):
     def __str__(self):
         return f"Portal link of {self.party.name} on {self.project.code}"
 
-    def save(self, *args, **kwargs):
-        self.token_hash = token_hash(self.raw_token)
-        super().save(*args, **kwargs)
-
     def get_additional_data(self):
         return {"org_id": self.project.org_id, "project_id": self.project_id}
 
-    @property
-    def raw_token(self) -> str:
-        return self.PREFIX + _hmac("rapport.portal", self.nonce)
+
+class PortalToken(models.Model):
+    """One secret that opens a portal link, made when an e-mail carries it to the party (a report,
+    or a "resend the link" a team member asked for). The raw token exists only in that e-mail;
+    the database keeps its SHA-256. Team members never see it."""
+
+    link = models.ForeignKey(PortalLink, on_delete=models.CASCADE, related_name="tokens")
+    token_hash = models.CharField(max_length=64, unique=True)
+    delivery = models.ForeignKey(
+        "Delivery", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    sent_to = models.EmailField(blank=True)
+    # Who asked for the link to be resent (empty for a report e-mail).
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Token of {self.link} sent to {self.sent_to or 'nobody'}"
+
+
+class FeedbackSource(models.TextChoices):
+    # Through a link e-mailed to the party, in a browser not signed in to the project's team.
+    PORTAL = "portal", "Their own portal link"
+    # Given before Rapport recorded how answers arrived, when the team could open the link too.
+    UNVERIFIED = "unverified", "Unverified (from before answers were traced)"
+
+
+class FeedbackQuerySet(models.QuerySet):
+    def from_the_stakeholder(self):
+        """Answers the evidence may count: given through the party's own link."""
+        return self.filter(source=FeedbackSource.PORTAL)
+
+    def comments(self):
+        return self.exclude(comment="").filter(commented_at__isnull=False)
+
+    def awaiting_answer(self):
+        """Comments nobody has replied to, acted on or closed since they were made."""
+        answered = (
+            models.Q(replied_at__gte=models.F("commented_at"))
+            | models.Q(acted_on_at__gte=models.F("commented_at"))
+            | models.Q(closed_at__gte=models.F("commented_at"))
+        )
+        return self.comments().exclude(answered)
 
 
 class Feedback(models.Model):
@@ -291,21 +330,85 @@ class Feedback(models.Model):
     )
     rated_at = models.DateTimeField(null=True, blank=True)
     comment = models.TextField(blank=True)
+    # Closing the loop on a comment (services.comment_reply / _acted_on / _close): the PM's
+    # reply, shown in the stakeholder's portal, and when it was acted on and closed. A new
+    # comment after them reopens the loop (it is newer than every answer).
+    commented_at = models.DateTimeField(null=True, blank=True)
+    reply = models.TextField(blank=True)
+    replied_at = models.DateTimeField(null=True, blank=True)
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    acted_on_at = models.DateTimeField(null=True, blank=True)
+    acted_on_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     updated_at = models.DateTimeField(default=timezone.now)
+    source = models.CharField(
+        "how it arrived",
+        max_length=12,
+        choices=FeedbackSource.choices,
+        default=FeedbackSource.UNVERIFIED,  # counted only when the portal says where it came from
+    )
+    # The e-mailed token the answer came through (which e-mail, to which address).
+    token = models.ForeignKey(
+        PortalToken, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = FeedbackQuerySet.as_manager()
 
     class Meta:
         ordering = ["-updated_at"]
-        indexes = [models.Index(fields=["project", "rated_at"])]
+        indexes = [
+            models.Index(fields=["project", "rated_at"]),
+            models.Index(fields=["project", "commented_at"]),
+        ]
 
     def __str__(self):
         return f"Feedback of {self.party.name} on delivery {self.delivery_id}"
+
+    COMMENT_STATES = {
+        "awaiting": "Waiting for an answer",
+        "replied": "Replied",
+        "acted-on": "Acted on",
+        "closed": "Closed",
+    }
+
+    @property
+    def comment_state(self) -> str:
+        """Where the loop on the comment stands: awaiting, replied, acted-on or closed (the
+        furthest answer given since the comment was last changed); "" without a comment."""
+        if not self.comment:
+            return ""
+
+        def since_comment(moment) -> bool:
+            return moment is not None and (self.commented_at is None or moment >= self.commented_at)
+
+        for state, moment in (
+            ("closed", self.closed_at),
+            ("acted-on", self.acted_on_at),
+            ("replied", self.replied_at),
+        ):
+            if since_comment(moment):
+                return state
+        return "awaiting"
+
+    @property
+    def comment_state_label(self) -> str:
+        return self.COMMENT_STATES.get(self.comment_state, "")
 
     def get_additional_data(self):
         return {"org_id": self.project.org_id, "project_id": self.project_id}
 
 
 class CalendarFeed(models.Model):
-    """A secret, revocable iCalendar URL: a project's communication schedule, or one person's."""
+    """A secret, revocable iCalendar URL: a project's communication schedule, or one person's.
+
+    Only the token's hash is kept (shown once, when made), never derived from SECRET_KEY."""
 
     PREFIX = "rcal_"
 
@@ -319,8 +422,7 @@ class CalendarFeed(models.Model):
         blank=True,
         related_name="calendar_feeds",
     )
-    nonce = models.CharField(max_length=64, unique=True, default=secrets.token_hex)
-    token_hash = models.CharField(max_length=64, unique=True, blank=True)  # set by save()
+    token_hash = models.CharField(max_length=64, unique=True)  # the raw token is shown once
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -340,15 +442,7 @@ class CalendarFeed(models.Model):
     def __str__(self):
         return f"Calendar feed of {self.project.code if self.project_id else self.user}"
 
-    def save(self, *args, **kwargs):
-        self.token_hash = token_hash(self.raw_token)
-        super().save(*args, **kwargs)
-
     def get_additional_data(self):
         if self.project_id:
             return {"org_id": self.project.org_id, "project_id": self.project_id}
         return {}
-
-    @property
-    def raw_token(self) -> str:
-        return self.PREFIX + _hmac("rapport.calendar", self.nonce)

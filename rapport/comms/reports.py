@@ -80,6 +80,9 @@ class ReportData:
     estimate: dict | None = None
     # The project's stakeholders, for the detailed report's power/interest grid and engagement.
     stakeholders: list = field(default_factory=list)
+    # Outcomes with a benefit forecast (stakeholders.selectors.benefit_record), for "Expected
+    # benefits": guidance stated up front and, once measured, whether it was met.
+    benefits: list[dict] = field(default_factory=list)
 
     def _draw(self, fmt: str) -> dict:
         return {
@@ -214,6 +217,7 @@ def report_data(
         data.stakeholders = list(
             ProjectStakeholder.objects.filter(project=project).select_related("party")
         )
+        data.benefits = _benefits(project)
         data.risks = [
             {
                 "title": r.title,
@@ -304,6 +308,29 @@ def _activities(project) -> list[dict]:
         row["estimate"] = estimates.get(row["id"])
         row["after"] = predecessors.get(row["id"], [])
         row["status_label"] = row["status"].replace("_", " ")
+    return rows
+
+
+def _benefits(project) -> list[dict]:
+    """Each outcome's expected benefit (two queries), critical success factors first."""
+    from rapport.stakeholders.models import Outcome
+    from rapport.stakeholders.selectors import benefit_record
+
+    rows = []
+    for outcome in Outcome.objects.filter(
+        project=project, benefit_p50__isnull=False
+    ).prefetch_related("measurements"):
+        record = benefit_record(outcome)
+        if record is not None:
+            rows.append(
+                {
+                    "title": outcome.title,
+                    "metric": outcome.metric,
+                    "unit": outcome.unit,
+                    "due_date": outcome.due_date,
+                    **record,
+                }
+            )
     return rows
 
 

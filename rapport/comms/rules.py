@@ -46,10 +46,13 @@ __all__ = [
     "describe",
     "due",
     "load_findings",
+    "quiet_day_findings",
+    "more_often_than_daily",
     "next_occurrences",
     "occurrence_key",
     "occurrences",
     "parse_rule",
+    "sends_per_day",
     "weekly_load",
 ]
 
@@ -352,6 +355,26 @@ def parse_rule(text: str) -> Rule:
     if not _ever_occurs(replace(rule, interval=1, count=None, until=None), _PROBE_START):
         raise bad("this rule never occurs (for example 30 February); check the BY... parts")
     return rule
+
+
+def sends_per_day(rule: Rule | str) -> int:
+    """The most times the rule sends in one day: 1 for a daily (or rarer) rule at one time of
+    day, 24 for a plain HOURLY rule, 2 for ``FREQ=DAILY;BYHOUR=9,17``."""
+    rule = _rule_of(rule)
+    within_hour = max(len(rule.byminute), 1) * max(len(rule.bysecond), 1)
+    if rule.freq == "HOURLY":
+        hours = -(-24 // rule.interval)  # ceil: INTERVAL=5 sends at 0, 5, 10, 15 and 20 h
+        if rule.byhour:
+            hours = min(hours, len(rule.byhour))
+    else:
+        hours = max(len(rule.byhour), 1)
+    return hours * within_hour
+
+
+def more_often_than_daily(rule: Rule | str) -> bool:
+    """Whether the rule can send more than once a day (refused for reports unless the
+    organisation allows it: a stakeholder does not read a report every hour)."""
+    return sends_per_day(rule) > 1
 
 
 def _parse_until(value: str, bad) -> date | datetime:
@@ -964,11 +987,13 @@ def load_findings(
     high_interest_customers: Iterable[Hashable] = (),
     *,
     names: Mapping[Hashable, str] | None = None,
+    limits: Mapping[Hashable, float] | None = None,
 ) -> list[Finding]:
     """Findings about the plan's load.
 
-    - ``too-many-communications`` (warning): a recipient gets more than ``threshold`` per week
-      (strictly more: at the threshold is fine). Worst first.
+    - ``too-many-communications`` (warning): a recipient gets more than their own maximum in
+      ``limits`` per week, or more than ``threshold`` when they set none (strictly more: at the
+      limit is fine). Worst first.
     - ``customer-not-informed`` (warning): a high-interest customer gets nothing (absent from
       ``load`` or 0 per week), in the order given.
 
@@ -979,19 +1004,33 @@ def load_findings(
     def name(recipient) -> str:
         return str(names.get(recipient, recipient))
 
+    limits = limits or {}
+
+    def limit(recipient) -> float:
+        own = limits.get(recipient)
+        return threshold if own is None else own
+
     findings = []
     heavy = sorted(
-        ((per_week, recipient) for recipient, per_week in load.items() if per_week > threshold),
+        (
+            (per_week, recipient)
+            for recipient, per_week in load.items()
+            if per_week > limit(recipient)
+        ),
         key=lambda pair: (-pair[0], str(pair[1])),
     )
     for per_week, recipient in heavy:
+        if limits.get(recipient) is None:
+            why = f"threshold {threshold:g}"
+        else:
+            why = f"they asked for at most {limits[recipient]:g}"
         findings.append(
             Finding(
                 code="too-many-communications",
                 severity="warning",
                 message=(
                     f"Probably too much: {name(recipient)} gets {per_week:.1f} communications "
-                    f"per week (threshold {threshold:g})"
+                    f"per week ({why})"
                 ),
                 subject=recipient,
             )
@@ -1007,6 +1046,51 @@ def load_findings(
                         "communication from the plan"
                     ),
                     subject=customer,
+                )
+            )
+    return findings
+
+
+def quiet_day_findings(
+    rows: Iterable[tuple[str, LoadRow]],
+    quiet_days: Mapping[Hashable, Iterable[int]],
+    *,
+    start: datetime,
+    weeks: int = DEFAULT_LOAD_WEEKS,
+    names: Mapping[Hashable, str] | None = None,
+) -> list[Finding]:
+    """``sends-on-quiet-day`` (warning): a plan row sends to someone on a weekday they asked not
+    to be contacted (``quiet_days`` maps recipients to date.weekday() numbers). ``rows`` are
+    ``(label, LoadRow)`` pairs; the weekday is the row's own wall clock, over ``weeks`` weeks
+    from ``start``. One finding per row and recipient, in the order given."""
+    _require_aware("start", start)
+    names = names or {}
+    day_names = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+    end = start + timedelta(weeks=weeks)
+    findings = []
+    for label, row in rows:
+        quiet_recipients = [r for r in dict.fromkeys(row.recipients) if quiet_days.get(r)]
+        if not quiet_recipients:
+            continue
+        zone = _zone(row.tz)
+        sends = occurrences(
+            row.rule, dtstart_local=row.dtstart_local, tz=row.tz, start=start, end=end
+        )
+        weekdays = {moment.astimezone(zone).weekday() for moment in sends}
+        for recipient in quiet_recipients:
+            clash = sorted(weekdays & set(quiet_days[recipient]))
+            if not clash:
+                continue
+            days = " and ".join(day_names[d] for d in clash)
+            findings.append(
+                Finding(
+                    code="sends-on-quiet-day",
+                    severity="warning",
+                    message=(
+                        f"{label} reaches {names.get(recipient, recipient)} on {days}, "
+                        "a day they asked not to be contacted"
+                    ),
+                    subject=recipient,
                 )
             )
     return findings

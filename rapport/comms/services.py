@@ -5,6 +5,7 @@ and "Send now". The scheduler and the worker (exactly-once delivery) are in deli
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from email.utils import formataddr
 from enum import StrEnum
 
 from django.conf import settings
@@ -19,14 +20,19 @@ from rapport.lib.validation import field_error, validated_save
 
 from . import rules, selectors
 from .models import (
+    REPORT_TYPES,
     CalendarFeed,
     Channel,
     CommType,
     Delivery,
     DeliveryState,
     Feedback,
+    FeedbackSource,
     PlanRow,
     PortalLink,
+    PortalToken,
+    new_token,
+    token_hash,
 )
 
 PLAN_FIELDS = (
@@ -56,6 +62,17 @@ def _check_row(row: PlanRow, parties: list) -> None:
         row.rrule = rules.parse_rule(row.rrule or "").text
     except ValueError as error:
         errors["rrule"] = str(error)
+    else:
+        if (
+            row.comm_type in REPORT_TYPES
+            and rules.more_often_than_daily(row.rrule)
+            and not row.project.org.allow_frequent_reports
+        ):
+            errors["rrule"] = (
+                f"This cadence sends up to {rules.sends_per_day(row.rrule)} reports a day: "
+                "nobody reads a report more often than daily. Choose a daily or rarer cadence, "
+                "or ask an organisation owner to allow more frequent reports."
+            )
     if row.comm_type == CommType.MEETING and row.channel != Channel.MEETING:
         errors["channel"] = "A status meeting happens in a meeting: choose the meeting channel."
     if row.channel == Channel.MEETING and row.comm_type != CommType.MEETING:
@@ -214,6 +231,57 @@ def portal_link_ensure(*, project, party) -> PortalLink:
         return PortalLink.objects.get(project=project, party=party, revoked_at__isnull=True)
 
 
+def portal_token_issue(*, link: PortalLink, sent_to: str, delivery=None, actor=None) -> str:
+    """A new secret for the link, to go in one e-mail to ``sent_to``. Returns the raw token: it
+    is in that e-mail and nowhere else (the database keeps its hash)."""
+    raw, hashed = new_token(PortalLink.PREFIX)
+    PortalToken.objects.create(
+        link=link, token_hash=hashed, delivery=delivery, sent_to=sent_to, created_by=actor
+    )
+    return raw
+
+
+def _send_portal_link(link_id: int, raw_token: str, sent_by_id: int) -> None:
+    from django.contrib.auth import get_user_model
+    from django.core.mail import EmailMessage
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+
+    from rapport.lib.validation import single_line
+
+    link = PortalLink.objects.select_related("party", "project", "project__org").get(pk=link_id)
+    context = {
+        "link": link,
+        "url": settings.SITE_URL + reverse("portal-home", args=[raw_token]),
+        "sent_by": get_user_model().objects.filter(pk=sent_by_id).first(),
+    }
+    EmailMessage(
+        subject=single_line(f"[{link.project.code}] Your personal link to the project's reports"),
+        body=render_to_string("comms/email/portal_link.txt", context),
+        to=[formataddr((single_line(link.party.name), link.party.email))],
+        headers={"Auto-Submitted": "auto-generated", "X-Rapport-Org": link.project.org.slug},
+    ).send(fail_silently=False)
+
+
+@transaction.atomic
+def portal_link_resend(*, actor, project, party, now: datetime | None = None) -> PortalToken:
+    """E-mail the party a fresh link to their portal (their earlier links keep working). The
+    team member who asks never sees the link: it goes to the party's address in the register."""
+    if not party.email:
+        raise ValidationError(f"{party.name} has no e-mail address in the register.")
+    now = now or timezone.now()
+    link = portal_link_ensure(project=project, party=party)
+    link = PortalLink.objects.select_for_update().get(pk=link.pk)  # one resend at a time
+    if link.tokens.filter(created_by__isnull=False, created_at__gte=now - SEND_NOW_GUARD).exists():
+        raise ValidationError(
+            f"{party.name}'s link was sent a moment ago; wait a minute before sending it again."
+        )
+    raw = portal_token_issue(link=link, sent_to=party.email, actor=actor)
+    token = link.tokens.get(token_hash=token_hash(raw))
+    transaction.on_commit(lambda: _send_portal_link(link.pk, raw, actor.pk))
+    return token
+
+
 @transaction.atomic
 def portal_link_revoke(*, actor, link: PortalLink) -> PortalLink:
     """The link stops working at once; the party's next report carries a new one."""
@@ -226,11 +294,20 @@ def portal_link_revoke(*, actor, link: PortalLink) -> PortalLink:
 
 
 @transaction.atomic
-def portal_password_set(*, link: PortalLink, password: str) -> PortalLink:
-    """The recipient protects their link with a password (a forwarded link then is not enough)."""
-    link = PortalLink.objects.select_for_update().get(pk=link.pk)
+def portal_password_set(*, link: PortalLink, password: str, set_by=None) -> PortalLink:
+    """The recipient protects their link with a password (a forwarded link then is not enough).
+
+    Only from the link itself, and not by the project's team (``set_by``: whoever is signed in
+    to Rapport in that browser): a password set by the PM would lock the stakeholder out.
+    """
+    link = PortalLink.objects.select_for_update().select_related("party", "project").get(pk=link.pk)
     if link.revoked_at is not None:
         raise ValidationError("This link has been revoked.")
+    if selectors.portal_opened_by_the_team(set_by, link.project):
+        raise ValidationError(
+            f"You are signed in to Rapport on this project's team: only {link.party.name} can "
+            "set the password of their link."
+        )
     try:
         validate_password(password or "")
     except ValidationError as error:
@@ -289,6 +366,7 @@ def feedback_record(
     rating: int | None = None,
     comment: str | None = None,
     answered_by=None,
+    token: PortalToken | None = None,
     now: datetime | None = None,
 ) -> Feedback:
     """A recipient acknowledges a report, rates it 1–5 and/or comments. Ratings feed the
@@ -296,6 +374,8 @@ def feedback_record(
 
     ``answered_by``: whoever is signed in to Rapport in the portal's browser, if anyone. The
     project's own team is refused: a PM must not rate their own project for a stakeholder.
+    ``token``: the e-mailed token the portal was opened with. The answer is recorded as given
+    through the party's own link, the only kind the evidence counts.
     """
     delivery = Delivery.objects.select_for_update().select_related("project").get(pk=delivery.pk)
     if delivery.party_id != party.pk or delivery.state != DeliveryState.SENT:
@@ -320,10 +400,55 @@ def feedback_record(
         feedback.acknowledged_at = now
     if rating is not None:
         feedback.rating, feedback.rated_at = rating, now
-    if comment:
-        feedback.comment = comment
+    if comment and comment != feedback.comment:
+        feedback.comment, feedback.commented_at = comment, now  # awaits the PM's answer again
     feedback.updated_at = now
+    feedback.source = FeedbackSource.PORTAL
+    if token is not None:
+        feedback.token = token
     with acting_as(None):
+        return validated_save(feedback)
+
+
+# --- closing the loop on comments -------------------------------------------------------------
+
+
+def _comment(feedback: Feedback) -> Feedback:
+    feedback = Feedback.objects.select_for_update().select_related("project").get(pk=feedback.pk)
+    if not feedback.comment:
+        raise ValidationError("There is no comment to answer on this report.")
+    return feedback
+
+
+@transaction.atomic
+def comment_reply(*, actor, feedback: Feedback, text: str, now: datetime | None = None) -> Feedback:
+    """The PM answers a stakeholder's comment; the stakeholder reads it in their portal."""
+    feedback = _comment(feedback)
+    text = (text or "").strip()
+    if not text:
+        raise field_error("reply", "Write the reply.")
+    if len(text) > 5000:
+        raise field_error("reply", "A reply is at most 5,000 characters.")
+    feedback.reply, feedback.replied_at, feedback.replied_by = text, now or timezone.now(), actor
+    with acting_as(actor):
+        return validated_save(feedback)
+
+
+@transaction.atomic
+def comment_acted_on(*, actor, feedback: Feedback, now: datetime | None = None) -> Feedback:
+    """Mark a comment as acted on (the stakeholder sees that in their portal)."""
+    feedback = _comment(feedback)
+    feedback.acted_on_at, feedback.acted_on_by = now or timezone.now(), actor
+    with acting_as(actor):
+        return validated_save(feedback)
+
+
+@transaction.atomic
+def comment_close(*, actor, feedback: Feedback, now: datetime | None = None) -> Feedback:
+    """Close the loop on a comment: nothing more to do about it (a new comment reopens it)."""
+    feedback = _comment(feedback)
+    feedback.closed_at, feedback.closed_by = now or timezone.now(), actor
+    with acting_as(actor):
         return validated_save(feedback)
 
 
@@ -331,12 +456,17 @@ def feedback_record(
 
 
 @transaction.atomic
-def calendar_feed_create(*, actor, project=None, user=None) -> CalendarFeed:
-    """A secret calendar URL for a project's schedule or for one person's."""
+def calendar_feed_create(*, actor, project=None, user=None) -> tuple[CalendarFeed, str]:
+    """A secret calendar URL for a project's schedule or for one person's. Returns the feed and
+    its raw token, to show once: the database keeps only the hash."""
     if (project is None) == (user is None):
         raise ValidationError("A calendar feed is for a project or for a person.")
+    raw, hashed = new_token(CalendarFeed.PREFIX)
     with acting_as(actor):
-        return validated_save(CalendarFeed(project=project, user=user, created_by=actor))
+        feed = validated_save(
+            CalendarFeed(project=project, user=user, created_by=actor, token_hash=hashed)
+        )
+    return feed, raw
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ P = "o/<slug:org>/p/<str:code>/comms/"
 urlpatterns = [
     path(P, views.comms_plan, name="comms-plan"),
     path(P + "new/", views.plan_row_new, name="plan-row-new"),
+    path(P + "informed/", views.informed_add, name="comms-informed-add"),
     path(P + "<int:plan_row_id>/edit/", views.plan_row_edit, name="plan-row-edit"),
     path(P + "<int:plan_row_id>/delete/", views.plan_row_delete, name="plan-row-delete"),
     path(P + "<int:plan_row_id>/send/", views.plan_row_send_now, name="plan-row-send-now"),
@@ -20,12 +21,31 @@ urlpatterns = [
         views.report_preview_pdf,
         name="report-preview-pdf",
     ),
+    path(P + "comments/", views.comment_list, name="comment-list"),
+    path(P + "comments/<int:feedback_id>/reply/", views.comment_reply, name="comment-reply"),
+    path(
+        P + "comments/<int:feedback_id>/acted-on/",
+        views.comment_acted_on,
+        name="comment-acted-on",
+    ),
+    path(P + "comments/<int:feedback_id>/close/", views.comment_close, name="comment-close"),
     path(P + "deliveries/", views.delivery_list, name="delivery-list"),
     path(P + "deliveries/<int:delivery_id>/retry/", views.delivery_retry, name="delivery-retry"),
     path(
         P + "portal-links/<int:portal_link_id>/revoke/",
         views.portal_link_revoke,
         name="portal-link-revoke",
+    ),
+    path(P + "portal/<int:recipient_id>/", views.portal_preview, name="portal-preview"),
+    path(
+        P + "portal/<int:recipient_id>/reports/<int:delivery_id>/",
+        views.portal_preview_report,
+        name="portal-preview-report",
+    ),
+    path(
+        P + "portal/<int:recipient_id>/resend/",
+        views.portal_link_resend,
+        name="portal-link-resend",
     ),
     path(P + "calendar/", views.calendar_feed_new, name="calendar-feed-new"),
     path(
@@ -34,6 +54,7 @@ urlpatterns = [
         name="calendar-feed-revoke",
     ),
     path("o/<slug:org>/comms/load/", views.comms_load, name="comms-load"),
+    path("o/<slug:org>/comms/settings/", views.comms_org_settings, name="comms-org-settings"),
     path("account/calendar/", views.my_calendar, name="my-calendar"),
     # Public, behind secrets: a calendar feed, and a stakeholder's portal.
     path("calendar/<str:feed_token>.ics", views.calendar_feed, name="calendar-feed"),

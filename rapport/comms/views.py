@@ -13,12 +13,14 @@ from django.views.decorators.http import require_POST
 
 from rapport.accounts.access import org_view, project_view, public_view, user_view
 from rapport.lib.forms import add_service_errors
+from rapport.lib.mail import outbox_enabled
 from rapport.lib.pagination import paginate
+from rapport.stakeholders.models import Party
 from rapport.status.models import StatusUpdate
 from rapport.status.selectors import status_current
 
-from . import calendar, reports, selectors, services
-from .forms import FeedbackForm, PasswordForm, PlanRowForm, UnlockForm
+from . import calendar, informed, reports, selectors, services
+from .forms import FeedbackForm, PasswordForm, PlanRowForm, ReplyForm, UnlockForm
 from .models import CalendarFeed, Delivery, DeliveryState, PlanRow, PortalLink, token_hash
 
 
@@ -51,16 +53,54 @@ def comms_plan(request, project):
         "feedback": feedback,
         "load": selectors.load_report(project.org, project=project, now=now),
         "current": status_current(project),
+        "unanswered_comments": selectors.comment_list(project, state="unanswered").count(),
+        "comment_answer_days": selectors.comment_answer_days(),
     }
+    context["informed"] = informed.informed_without_plan(project, rows, recipients)
+    context["informed_rows"] = informed.suitable_rows(rows)
+    # Team members never get a stakeholder's link: they preview and resend it instead.
+    context["portal_people"] = selectors.portal_people(project, recipients, rows)
     if project.can_manage:
-        context["portal_links"] = (
-            PortalLink.objects.filter(project=project, revoked_at__isnull=True)
-            .select_related("party")
-            .order_by("party__name")
-        )
         context["feeds"] = CalendarFeed.objects.filter(project=project, revoked_at__isnull=True)
-        context["site_url"] = request.build_absolute_uri("/").rstrip("/")
+        context["new_feed_url"] = _new_feed_url(request)
     return render(request, "comms/plan.html", context)
+
+
+@project_view("manage")
+@require_POST
+def informed_add(request, project):
+    """Add a party the RACI says is kept aware to a row of the plan (the offer on the plan page)."""
+    row = get_object_or_404(PlanRow, project=project, pk=_int_or_none(request.POST.get("plan_row")))
+    party = get_object_or_404(
+        Party, org_id=project.org_id, pk=_int_or_none(request.POST.get("party"))
+    )
+    try:
+        informed.plan_audience_add(actor=request.user, project=project, row=row, party=party)
+    except ValidationError as error:
+        messages.error(request, f"{party.name}: {' '.join(error.messages)}")
+    else:
+        messages.success(
+            request, f"{party.name} now gets the {row.get_comm_type_display().lower()}."
+        )
+    return redirect(reverse("comms-plan", args=[project.org.slug, project.code]) + "#informed")
+
+
+def _int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+NEW_FEED_SESSION_KEY = "new_calendar_feed_token"
+
+
+def _new_feed_url(request) -> str | None:
+    """The address of the feed just made, shown once: the database keeps only its hash."""
+    raw = request.session.pop(NEW_FEED_SESSION_KEY, None)
+    if not raw:
+        return None
+    return request.build_absolute_uri(reverse("calendar-feed", args=[raw]))
 
 
 def _row_form(request, project, row=None):
@@ -139,7 +179,12 @@ def plan_row_send_now(request, project, plan_row_id):
         messages.success(
             request,
             f"Sending to {len(deliveries)} recipient{'s' if len(deliveries) != 1 else ''}: "
-            "the worker sends them now; their state shows below.",
+            "the worker sends them now; their state shows below."
+            + (
+                " No mail server is set up: read them in the organisation's outbox."
+                if outbox_enabled()
+                else ""
+            ),
         )
     return _plan(project)
 
@@ -252,11 +297,79 @@ def portal_link_revoke(request, project, portal_link_id):
     return _plan(project)
 
 
+@project_view("view")
+def portal_preview(request, project, recipient_id):
+    """What the party sees in their portal, read-only, inside the team's pages."""
+    party = selectors.portal_party_get(project, recipient_id)
+    return render(
+        request,
+        "comms/portal_preview.html",
+        {
+            "project": project,
+            "party": party,
+            "deliveries": selectors.portal_reports_of(project, party)[:100],
+        },
+    )
+
+
+@project_view("view")
+def portal_preview_report(request, project, recipient_id, delivery_id):
+    party = selectors.portal_party_get(project, recipient_id)
+    delivery = (
+        selectors.portal_reports_of(project, party)
+        .select_related("plan_row")
+        .filter(pk=delivery_id)
+        .first()
+    )
+    if delivery is None:
+        raise Http404("No such report")
+    update = delivery.status_update
+    update.project = project
+    report_html = reports.render_fragment(
+        reports.report_data(update),
+        recipient=reports.Recipient(party.pk, party.name),
+        comm_type=delivery.comm_type,
+        previous_colour=selectors.previous_colour(delivery),
+        custom_intro=delivery.plan_row.custom_intro,
+    )
+    return render(
+        request,
+        "comms/portal_preview.html",
+        {
+            "project": project,
+            "party": party,
+            "delivery": delivery,
+            "feedback": getattr(delivery, "feedback", None),
+            "report_html": report_html,
+        },
+    )
+
+
+@project_view("manage")
+@require_POST
+def portal_link_resend(request, project, recipient_id):
+    party = selectors.portal_party_get(project, recipient_id)
+    try:
+        services.portal_link_resend(actor=request.user, project=project, party=party)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            f"{party.name}'s link is on its way to {party.email}; the links in earlier e-mails "
+            "keep working.",
+        )
+    return _plan(project)
+
+
 @project_view("manage")
 @require_POST
 def calendar_feed_new(request, project):
-    services.calendar_feed_create(actor=request.user, project=project)
-    messages.success(request, "Calendar feed created: subscribe to its address in your calendar.")
+    _, raw = services.calendar_feed_create(actor=request.user, project=project)
+    request.session[NEW_FEED_SESSION_KEY] = raw
+    messages.success(
+        request, "Calendar feed created: copy its address now, it is shown only this once."
+    )
     return _plan(project)
 
 
@@ -269,10 +382,88 @@ def calendar_feed_revoke(request, project, calendar_feed_id):
     return _plan(project)
 
 
+@project_view("view")
+def comment_list(request, project):
+    state = request.GET.get("state", "")
+    days = _days(request.GET.get("days"))
+    page = paginate(request, selectors.comment_list(project, state=state, days=days))
+    return render(
+        request,
+        "comms/comments.html",
+        {
+            "project": project,
+            "page": page,
+            "state": state,
+            "days": days or selectors.comment_answer_days(),
+            "reply_form": ReplyForm(),
+        },
+    )
+
+
+def _days(value) -> int | None:
+    return int(value) if value and str(value).isdigit() and 0 < int(value) <= 3650 else None
+
+
+def _comments(project, request):
+    back = reverse("comment-list", args=[project.org.slug, project.code])
+    query = request.POST.get("back", "")
+    return redirect(f"{back}?{query}" if query.startswith("state=") else back)
+
+
+@project_view("manage")
+@require_POST
+def comment_reply(request, project, feedback_id):
+    feedback = selectors.comment_get(project, feedback_id)
+    form = ReplyForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(" ".join(e for errors in form.errors.values() for e in errors))
+        services.comment_reply(actor=request.user, feedback=feedback, text=form.cleaned_data["reply"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Reply saved: {feedback.party.name} sees it in their portal.")
+    return _comments(project, request)
+
+
+@project_view("manage")
+@require_POST
+def comment_acted_on(request, project, feedback_id):
+    feedback = selectors.comment_get(project, feedback_id)
+    services.comment_acted_on(actor=request.user, feedback=feedback)
+    messages.success(request, f"{feedback.party.name}'s comment is marked as acted on.")
+    return _comments(project, request)
+
+
+@project_view("manage")
+@require_POST
+def comment_close(request, project, feedback_id):
+    feedback = selectors.comment_get(project, feedback_id)
+    services.comment_close(actor=request.user, feedback=feedback)
+    messages.success(request, f"Loop closed on {feedback.party.name}'s comment.")
+    return _comments(project, request)
+
+
 @org_view("owner")
 def comms_load(request, org):
     report = selectors.load_report(org)
     return render(request, "comms/load.html", {"org": org, "report": report})
+
+
+@org_view("owner")
+@require_POST
+def comms_org_settings(request, org):
+    from rapport.accounts.services import org_settings_set
+
+    allow = request.POST.get("allow_frequent_reports") == "on"
+    org_settings_set(actor=request.user, org=org, allow_frequent_reports=allow)
+    messages.success(
+        request,
+        "Reports more often than daily are now allowed in plans."
+        if allow
+        else "Plans now refuse reports more often than daily.",
+    )
+    return redirect("comms-load", org=org.slug)
 
 
 @user_view
@@ -283,14 +474,17 @@ def my_calendar(request):
             services.calendar_feed_revoke(actor=request.user, feed=feed)
             messages.success(request, "Calendar feed revoked.")
         else:
-            services.calendar_feed_create(actor=request.user, user=request.user)
-            messages.success(request, "Calendar feed created.")
+            _, raw = services.calendar_feed_create(actor=request.user, user=request.user)
+            request.session[NEW_FEED_SESSION_KEY] = raw
+            messages.success(
+                request, "Calendar feed created: copy its address now, it is shown only this once."
+            )
         return redirect("my-calendar")
     feeds = CalendarFeed.objects.filter(user=request.user, revoked_at__isnull=True)
     return render(
         request,
         "comms/my_calendar.html",
-        {"feeds": feeds, "site_url": request.build_absolute_uri("/").rstrip("/")},
+        {"feeds": feeds, "new_feed_url": _new_feed_url(request)},
     )
 
 
@@ -397,6 +591,7 @@ def portal_report(request, portal_token, delivery_id):
                 else None,
                 comment=form.cleaned_data["comment"],
                 answered_by=request.user,
+                token=link.token,
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -458,10 +653,13 @@ def portal_password(request, portal_token):
         link = _portal(request, portal_token)
     except _Locked:
         return _locked_redirect(portal_token)
+    team = selectors.portal_opened_by_the_team(request.user, link.project)
     form = PasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.portal_password_set(link=link, password=form.cleaned_data["password"])
+            services.portal_password_set(
+                link=link, password=form.cleaned_data["password"], set_by=request.user
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -469,7 +667,9 @@ def portal_password(request, portal_token):
             messages.success(request, "Password set: this link now asks for it in a new browser.")
             return redirect("portal-home", portal_token=portal_token)
     return render(
-        request, "comms/portal_password.html", {"link": link, "token": portal_token, "form": form}
+        request,
+        "comms/portal_password.html",
+        {"link": link, "token": portal_token, "form": form, "opened_by_the_team": team},
     )
 
 
@@ -497,6 +697,3 @@ def portal_unlock(request, portal_token):
         request, "comms/portal_unlock.html", {"link": link, "token": portal_token, "form": form}
     )
 
-
-def portal_absolute(request, link: PortalLink) -> str:
-    return request.build_absolute_uri(reverse("portal-home", args=[link.raw_token]))

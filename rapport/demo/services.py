@@ -92,6 +92,10 @@ from rapport.raci.demo import raci_step  # noqa: E402  (issue 4: plan, RACI and 
 
 DEMO_STEPS.append(raci_step)
 
+from rapport.estimates.demo_history import history_step  # noqa: E402  (issue 15: past projects)
+
+DEMO_STEPS.append(history_step)  # before the CRM's estimate, so its simulation is calibrated
+
 from rapport.estimates.demo import promises_and_estimates_step  # noqa: E402  (issue 5)
 
 DEMO_STEPS.append(promises_and_estimates_step)

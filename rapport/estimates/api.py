@@ -10,12 +10,13 @@ from django.http import Http404
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from rapport.accounts.access import access_project
+from rapport.accounts.access import access_org, access_project
 from rapport.raci.models import Activity
 from rapport.stakeholders.models import Party
 
 from . import rules, selectors, services, versions
 from .report import whole_days
+from .track_record import track_record_json, track_record_summary
 
 router = Router(tags=["estimates"])
 User = get_user_model()
@@ -414,3 +415,45 @@ def simulation_latest(request, project_id: int):
         raise Http404("No simulation yet")
     run.project = project
     return run
+
+
+class CalibratedOut(Schema):
+    version: int | None
+    plain: dict
+    calibrated: dict | None
+    refused: str | None
+
+
+@router.get(
+    "/projects/{project_id}/simulations/latest/calibrated",
+    response=CalibratedOut,
+    summary="The last run's forecast beside the one calibrated on the organisation's history",
+)
+def simulation_latest_calibrated(request, project_id: int):
+    project = access_project(request.user, project_id, "view")
+    run = selectors.run_latest(project)
+    if run is None:
+        raise Http404("No simulation yet")
+    result = run.result
+    if "calibrated" not in result:
+        refused = "This run was made before calibration: run the simulation again."
+    else:
+        refused = result.get("calibration_refused") or None
+    return {
+        "version": result.get("version"),
+        "plain": {
+            k: result[k] for k in ("p50", "p80", "p90", "contingency", "constraint_probability")
+        },
+        "calibrated": result.get("calibrated"),
+        "refused": refused,
+    }
+
+
+@router.get(
+    "/orgs/{slug}/track-record",
+    response=dict,
+    summary="Estimates against outcomes, the calibration they give, and promise-keeping rates",
+)
+def track_record(request, slug: str):
+    org = access_org(request.user, slug, "member")
+    return track_record_json(track_record_summary(request.user, org))

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_save
 
 
 class EstimatesConfig(AppConfig):
@@ -11,7 +12,7 @@ class EstimatesConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from . import models
+        from . import models, signals
 
         auditlog.register(models.ActivityEstimate)
         auditlog.register(models.Dependency)
@@ -19,3 +20,14 @@ class EstimatesConfig(AppConfig):
         # versions and runs are records themselves: note that they were made, not their JSON
         auditlog.register(models.EstimateVersion, exclude_fields=["snapshot", "digest"])
         auditlog.register(models.SimulationRun, exclude_fields=["result"])
+        # the track record follows the status updates and the project's completion
+        post_save.connect(
+            signals.record_on_project_saved,
+            sender="projects.Project",
+            dispatch_uid="estimates-track-record-project",
+        )
+        post_save.connect(
+            signals.record_on_status_published,
+            sender="status.StatusUpdate",
+            dispatch_uid="estimates-track-record-status",
+        )

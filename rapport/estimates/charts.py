@@ -11,11 +11,16 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import textwrap
 from collections.abc import Callable
 from html import escape
 
 INK, MUTED, ACCENT, DANGER, OK = "#1d2430", "#4a5566", "#0b5cad", "#a4161a", "#1e6b34"
 MARKS = (("p50", "P50", "#4a5566"), ("p80", "P80", "#0b5cad"), ("p90", "P90", "#8a5300"))
+# Text sizes in the SVG's units (points). Pages show the charts at their natural width (a point is
+# 1.33 px there), so the smallest text, 11, reads at about 15 px and never below 11 px.
+FONT = 12
+NOTE_FONT = 11
 
 
 def _figure(width: float, height: float):
@@ -57,7 +62,9 @@ def _svg(figure, *, prefix: str, title: str, desc: str) -> str:
 def _style(ax) -> None:
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    ax.tick_params(colors=INK, labelsize=9)
+    ax.tick_params(colors=INK, labelsize=FONT)
+    for axis in (ax.xaxis, ax.yaxis):  # the year under dates: tick_params leaves it at 10
+        axis.get_offset_text().set_fontsize(FONT)
     ax.grid(True, color="#d5dae1", linewidth=0.6)
     ax.set_axisbelow(True)
 
@@ -70,6 +77,14 @@ def _thousands():
 
 def _short(name: str, limit: int = 28) -> str:
     return name if len(name) <= limit else name[: limit - 1] + "…"
+
+
+def _wrap(name: str, width: int = 26) -> str:
+    """The name on at most two lines, broken between words; one too long even for that ends with
+    "…" after a whole word (the table beside the chart has it whole)."""
+    return "\n".join(
+        textwrap.wrap(name, width, max_lines=2, placeholder=" …", break_long_words=False)
+    )
 
 
 def s_curve_svg(
@@ -101,7 +116,7 @@ def s_curve_svg(
             (convert(value), int(key[1:])),
             xytext=(8, -12 if key == "p90" else -4),
             textcoords="offset points",
-            fontsize=9,
+            fontsize=NOTE_FONT,
             color=colour,
         )
     base = result["base"][kind]
@@ -111,7 +126,7 @@ def s_curve_svg(
         (convert(base), 4),
         xytext=(4, 0),
         textcoords="offset points",
-        fontsize=8,
+        fontsize=NOTE_FONT,
         color=MUTED,
         rotation=90,
         va="bottom",
@@ -123,15 +138,17 @@ def s_curve_svg(
             (convert(target), 98),
             xytext=(-4, 0),
             textcoords="offset points",
-            fontsize=8,
+            fontsize=NOTE_FONT,
             color=DANGER,
             rotation=90,
             va="top",
             ha="right",
         )
     ax.set_ylim(0, 100)
-    ax.set_ylabel("chance of finishing within (%)" if kind == "finish" else "chance within (%)")
-    ax.set_xlabel(axis_label)
+    ax.set_ylabel(
+        "chance of finishing within (%)" if kind == "finish" else "chance within (%)", fontsize=FONT
+    )
+    ax.set_xlabel(axis_label, fontsize=FONT)
     if to_date:
         import matplotlib.dates as mdates
 
@@ -157,23 +174,34 @@ def tornado_svg(
     """One bar per activity, widest swing on top: the project's mean finish (or cost) when that
     activity comes out in its lowest 10 % against its highest 10 %."""
     shown = bars[:10]
-    height = 1.0 + 0.42 * max(len(shown), 1)
+    height = 1.2 + 0.5 * max(len(shown), 1)  # a row holds a name on two lines
     figure = _figure(7.2, height)
     ax = figure.add_subplot()
     _style(ax)
     ax.grid(True, axis="x", color="#d5dae1", linewidth=0.6)
     ax.grid(False, axis="y")
     if not shown:
-        ax.text(0.5, 0.5, "No activity varies", ha="center", va="center", transform=ax.transAxes)
+        ax.text(
+            0.5,
+            0.5,
+            "No activity varies",
+            ha="center",
+            va="center",
+            transform=ax.transAxes,
+            fontsize=FONT,
+        )
         ax.set_yticks([])
     for i, bar in enumerate(reversed(shown)):
         low, high = bar["low"], bar["high"]
         ax.barh(i, centre - low, left=low, color="#9cc3e8", height=0.6)
         ax.barh(i, high - centre, left=centre, color=ACCENT, height=0.6)
     ax.set_yticks(range(len(shown)))
-    ax.set_yticklabels([_short(b["name"]) for b in reversed(shown)], fontsize=9)
+    ax.set_yticklabels([_wrap(b["name"]) for b in reversed(shown)], fontsize=FONT, linespacing=1.1)
     ax.axvline(centre, color=INK, linewidth=1)
-    ax.set_xlabel(f"project {what}: activity at its lowest 10 % (light) and highest 10 % (dark)")
+    ax.set_xlabel(
+        f"project {what}: activity at its lowest 10 % (light) and highest 10 % (dark)",
+        fontsize=FONT,
+    )
     ax.xaxis.set_major_formatter(_thousands())
     desc = "Tornado chart, widest swing first: " + "; ".join(
         f"{b['name']} from {describe(b['low'])} to {describe(b['high'])}" for b in shown

@@ -1,6 +1,10 @@
 """Forms of the estimate pages. They parse; the services validate (with the rules' messages)."""
 
 from django import forms
+from django.urls import reverse
+
+from rapport.lib.widgets import use_search_select
+from rapport.stakeholders.models import Party
 
 from . import rules
 from .models import EstimateMethod
@@ -148,7 +152,9 @@ class ConstraintForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     budget = _number("Budget", required=False)
-    stated_by = forms.ChoiceField(label="Stated by", required=False)
+    stated_by = forms.ModelChoiceField(
+        label="Stated by", queryset=Party.objects.none(), required=False, empty_label="—"
+    )
     stated_on = forms.DateField(
         label="Stated on",
         required=False,
@@ -157,11 +163,14 @@ class ConstraintForm(forms.Form):
     notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     reason = reason_field()
 
-    def __init__(self, *args, currency="", parties=(), **kwargs):
+    def __init__(self, *args, org, currency="", **kwargs):
         super().__init__(*args, **kwargs)
         if currency:
             self.fields["budget"].label = f"Budget ({currency})"
-        self.fields["stated_by"].choices = [("", "—")] + [(str(p.pk), p.name) for p in parties]
+        # Anyone in the organisation's register: a search box, not a drop-down of thousands.
+        stated_by = self.fields["stated_by"]
+        stated_by.queryset = Party.objects.filter(org=org).only("pk", "name", "organisation")
+        use_search_select(stated_by, reverse("party-search", args=[org.slug]))
 
 
 class ClearConstraintForm(forms.Form):

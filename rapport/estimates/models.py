@@ -254,3 +254,89 @@ class SimulationRun(models.Model):
     @property
     def confidence_label(self) -> str:
         return f"P{round(self.confidence * 100)}"
+
+
+class TrackRecord(models.Model):
+    """How one estimate compared with what happened: the whole project (``activity`` empty, once
+    the project is completed) or one finished activity (recorded at each status update).
+
+    The estimate is the version in force at the baseline (the last one made on or before the
+    project's start date, else the first); its quantiles are at calibration.LEVELS. Durations are
+    working days (the project's from its start date to its last actual finish), costs in the
+    project's currency; an actual left empty was not known."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="track_records")
+    activity = models.ForeignKey(
+        Activity, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    version = models.ForeignKey(
+        EstimateVersion, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    name = models.CharField(max_length=300)
+    kind = models.CharField(max_length=12)  # the activity's kind, or "project"
+    phase_name = models.CharField(max_length=200, blank=True)
+    method = models.CharField(max_length=12, blank=True)
+    estimated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    estimator_name = models.CharField(max_length=200, blank=True)
+    finish_quantiles = models.JSONField()
+    finish_p50 = models.FloatField()
+    finish_p80 = models.FloatField()
+    finish_actual = models.FloatField(null=True, blank=True)
+    cost_quantiles = models.JSONField()
+    cost_p50 = models.FloatField()
+    cost_p80 = models.FloatField()
+    cost_actual = models.FloatField(null=True, blank=True)
+    finished_on = models.DateField(null=True, blank=True)
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["project_id", "finished_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "activity"],
+                condition=models.Q(activity__isnull=False),
+                name="one_track_record_per_activity",
+            ),
+            models.UniqueConstraint(
+                fields=["project"],
+                condition=models.Q(activity__isnull=True),
+                name="one_track_record_per_project",
+            ),
+        ]
+        indexes = [models.Index(fields=["project", "activity"])]
+
+    def __str__(self):
+        return f"Track record of {self.name}"
+
+    @property
+    def finish_ratio(self) -> float | None:
+        if self.finish_actual is None or not self.finish_p50:
+            return None
+        return self.finish_actual / self.finish_p50
+
+    @property
+    def cost_ratio(self) -> float | None:
+        if self.cost_actual is None or not self.cost_p50:
+            return None
+        return self.cost_actual / self.cost_p50
+
+
+class CalibrationFit(models.Model):
+    """The organisation's fit of actual ÷ estimated over its completed projects (see
+    calibration.py), cached so a simulation reads it in one query; refreshed when a project
+    completes (or is reopened). ``refused`` says why there is no fit yet."""
+
+    org = models.OneToOneField(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="calibration_fit"
+    )
+    finish = models.JSONField(null=True, blank=True)
+    cost = models.JSONField(null=True, blank=True)
+    refused = models.CharField(max_length=300, blank=True)
+    projects = models.PositiveIntegerField(default=0)
+    activities = models.PositiveIntegerField(default=0)
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"Calibration of {self.org}"

@@ -8,12 +8,13 @@ confidence on the page, exactly.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from threading import Lock
 
-from . import charts, selectors
+from . import charts, rules, selectors
 from .models import SimulationRun
 
 LEVERS_SHOWN = 5  # the activities named first in "what it would take"
@@ -83,6 +84,9 @@ class Report:
     drivers_left_out: int = 0
     stale: list[str] = field(default_factory=list)
     charts: dict = field(default_factory=dict)
+    # the forecast calibrated on the organisation's completed projects (see _calibrated)
+    calibrated: dict | None = None
+    calibration_refused: str = ""
 
 
 def working_days_text(days: int) -> str:
@@ -243,9 +247,75 @@ def run_report(project, run: SimulationRun, *, with_charts: bool = True) -> Repo
     report.drivers = activities[:DRIVERS_SHOWN]
     report.drivers_left_out = max(len(activities) - DRIVERS_SHOWN, 0)
     report.stale = _stale(project, run)
+    report.calibrated = _calibrated(project, result, report)
+    report.calibration_refused = result.get("calibration_refused") or (
+        "" if "calibrated" in result else "Run the simulation again to see it calibrated."
+    )
     if with_charts:
         report.charts = _cached_charts(project, run, result, report)
     return report
+
+
+def _calibrated(project, result: dict, report: Report) -> dict | None:
+    """The calibrated column beside the plain figures, and the sentence that explains it: "Your
+    P80 is 62 working days; projects here finished within 1.18× their P80 in 80 % of cases, so
+    the calibrated P80 is 73 working days"."""
+    cal = result.get("calibrated")
+    if not cal:
+        return None
+    currency, label = report.currency, report.confidence_label
+    at = _line(project, f"Estimate at {label}", *_pair(cal["at_confidence"]), currency)
+    days = at.days - report.base.days
+    cost = at.cost - report.base.cost
+    contingency = Line(
+        label=report.contingency.label,
+        days=days,
+        cost=cost,
+        days_text=("+" if days >= 0 else "−") + working_days_text(abs(days)),
+        cost_text=signed_money(cost, currency),
+    )
+    levels = [
+        _line(project, name.upper(), *_pair(cal[name]), currency) for name in ("p50", "p80", "p90")
+    ]
+    factor = cal["factor"]
+    interval = cal.get("interval") or {}
+    chance = cal.get("constraint_probability") or {}
+    plain_at = report.at_confidence
+    sentence = (
+        f"Your {label} is {plain_at.days_text}; projects here finished within "
+        f"{factor['finish']:.2f}× their {label} in {label[1:]} % of cases, so the calibrated "
+        f"{label} is {at.days_text}."
+    )
+    if factor.get("cost") is not None:
+        cost_sentence = (
+            f"Their cost came within {factor['cost']:.2f}× their {label}: calibrated "
+            f"{at.cost_text} against {plain_at.cost_text}."
+        )
+    else:
+        cost_sentence = (
+            "Too few completed projects have their spend on record to calibrate the cost: "
+            "it is shown as simulated."
+        )
+    finish_interval = interval.get("finish") or [None, None]
+    return {
+        "at_confidence": at,
+        "contingency": contingency,
+        "levels": levels,
+        "level_pairs": list(zip(report.levels, levels, strict=True)),
+        "finish_chance": percent(chance.get("finish")),
+        "cost_chance": percent(chance.get("cost")),
+        "both_chance": percent(chance.get("both")),
+        "sentence": sentence,
+        "cost_sentence": cost_sentence,
+        "sample_size": cal["sample_size"],
+        "activities": cal.get("activities"),
+        "factor": factor,
+        "interval_text": (
+            f"{finish_interval[0]:.2f}–{finish_interval[1]:.2f}×"
+            if finish_interval[0] is not None
+            else ""
+        ),
+    }
 
 
 def _curve_rows(project, result: dict, currency: str) -> list[tuple[str, str, str]]:
@@ -353,3 +423,38 @@ def _stale(project, run: SimulationRun) -> list[str]:
             "The project's start date changed since this run: dates are shown from the new one."
         )
     return notes
+
+
+def contingency_task(project, *, after=None) -> dict | None:
+    """The latest simulation's contingency as a task at the end of the schedule, with its cost.
+    Read-only, from the estimate: planned time, openly visible, never spread over the activities.
+
+    Its length is the contingency to the chosen confidence. It starts the working day after
+    `after` (the plan's last planned finish) when given, else at the estimate's base finish; the
+    estimate's own base finish and finish at confidence are kept beside it. None before any
+    simulation has run."""
+    run = selectors.run_latest(project)
+    if run is None:
+        return None
+    result = run.result
+    currency = result.get("currency") or project.currency
+    base = _line(project, "", *_pair(result["base"]), currency)
+    at = _line(project, "", *_pair(result["at_confidence"]), currency)
+    days = at.days - base.days
+    start, finish = base.date, at.date
+    if after is not None:
+        start = rules.working_days_to_date(after + dt.timedelta(days=1), 1)
+        finish = rules.working_days_to_date(start, max(days, 0))
+    return {
+        "name": f"Contingency to reach {run.confidence_label}",
+        "confidence_label": run.confidence_label,
+        "days": days,
+        "days_text": ("+" if days >= 0 else "−") + working_days_text(abs(days)),
+        "start": start,
+        "finish": finish,
+        "estimate_base_finish": base.date,
+        "estimate_finish": at.date,
+        "cost": at.cost - base.cost,
+        "cost_text": signed_money(at.cost - base.cost, currency),
+        "simulated_at": run.created_at,
+    }

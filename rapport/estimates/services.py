@@ -665,6 +665,9 @@ def simulation_run(
     summary["start_date"] = project.start_date.isoformat() if project.start_date else None
     summary["mean_cost"] = {str(k): round(v, 4) for k, v in result.mean_cost.items()}
     summary["critical_days"] = {str(k): round(v, 4) for k, v in result.critical_days.items()}
+    calibrated, refused = _calibrated(project, result, inputs.target)
+    summary["calibrated"] = calibrated
+    summary["calibration_refused"] = refused
     run = SimulationRun(
         project=project,
         version=version,
@@ -682,6 +685,27 @@ def simulation_run(
             run.save()
     run.simulation = result
     return run
+
+
+def _calibrated(project, result: rules.SimulationResult, target) -> tuple[dict | None, str]:
+    """The forecast calibrated on the organisation's completed projects (the cached fit: one
+    query), or why there is none."""
+    from . import calibration
+    from .track_record import fits_get
+
+    fits = fits_get(project.org)
+    if fits.finish is None:
+        return None, fits.refused
+    calibrated = calibration.calibrate(
+        finish_samples=result.finish_samples,
+        cost_samples=result.cost_samples,
+        base=(result.base.finish, result.base.cost),
+        confidence=result.confidence,
+        finish_fit=fits.finish,
+        cost_fit=fits.cost,
+        target=(target.finish_days, target.budget) if target is not None else None,
+    )
+    return calibrated.to_dict(), ""
 
 
 def simulation_repeat(*, actor, run: SimulationRun) -> SimulationRun:

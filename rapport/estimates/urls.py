@@ -25,4 +25,5 @@ urlpatterns = [
         name="estimate-restore",
     ),
     path(P + "explanation.pdf", views.estimate_pdf, name="estimate-pdf"),
+    path("o/<slug:org>/track-record/", views.track_record, name="track-record"),
 ]

@@ -9,12 +9,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from rapport.accounts.access import project_view
+from rapport.accounts.access import org_view, project_view
 from rapport.lib.forms import add_service_errors
 from rapport.raci import services as raci
-from rapport.stakeholders.models import Party
 
-from . import selectors, services, versions
+from . import calibration, selectors, services, track_charts, versions
 from .forms import (
     ActivityEstimateForm,
     AddActivityForm,
@@ -28,6 +27,7 @@ from .forms import (
 )
 from .pdf import explanation_pdf, pdf_filename
 from .report import run_report
+from .track_record import track_record_summary
 
 User = get_user_model()
 
@@ -216,13 +216,12 @@ def estimate_activity_add(request, project):
 @project_view("manage")
 def estimate_constraint(request, project):
     constraint = selectors.constraint_get(project)
-    parties = list(Party.objects.filter(org=project.org).order_by("name"))
     initial = {}
     if constraint is not None:
         initial = {
             "finish_date": constraint.finish_date,
             "budget": plain(constraint.budget) if constraint.budget is not None else None,
-            "stated_by": str(constraint.stated_by_id or ""),
+            "stated_by": constraint.stated_by_id,
             "stated_on": constraint.stated_on,
             "notes": constraint.notes,
         }
@@ -230,8 +229,8 @@ def estimate_constraint(request, project):
     form = ConstraintForm(
         None if clearing else (request.POST or None),
         initial=initial,
+        org=project.org,
         currency=project.currency,
-        parties=parties,
     )
     clear_form = ClearConstraintForm(request.POST if clearing else None)
     if clearing and clear_form.is_valid():
@@ -253,7 +252,7 @@ def estimate_constraint(request, project):
                 reason=data["reason"],
                 finish_date=data["finish_date"],
                 budget=data["budget"],
-                stated_by=next((p for p in parties if str(p.pk) == data["stated_by"]), None),
+                stated_by=data["stated_by"],
                 stated_on=data["stated_on"],
                 notes=data["notes"],
             )
@@ -411,3 +410,36 @@ def estimate_pdf(request, project):
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{pdf_filename(project)}"'
     return response
+
+
+@org_view("member")
+def track_record(request, org):
+    """The organisation's track record: estimates against outcomes over time, per kind of
+    activity, estimator, method and phase, the calibration it gives, and promise-keeping rates."""
+    summary = track_record_summary(request.user, org)
+    points = [
+        {
+            "date": r.finished_on,
+            "label": r.project.code,
+            "p50": r.finish_actual / r.finish_p50,
+            "p80": r.finish_actual / r.finish_p80,
+        }
+        for r in summary.projects
+        if r.finish_actual is not None and r.finish_p50 and r.finish_p80 and r.finished_on
+    ]
+    rated = [p for p in summary.promises["people"] if p["share"] is not None]
+    charts = {
+        "time": track_charts.accuracy_over_time_svg(points),
+        "kind": track_charts.ratio_bars_svg(
+            summary.by_kind, what="kind of activity", prefix="tr-kind"
+        ),
+        "estimator": track_charts.ratio_bars_svg(
+            summary.by_estimator, what="estimator", prefix="tr-estimator"
+        ),
+        "promises": track_charts.promise_rates_svg(rated),
+    }
+    return render(
+        request,
+        "estimates/track_record.html",
+        {"org": org, "summary": summary, "charts": charts, "levels": calibration.LEVELS},
+    )

@@ -105,6 +105,7 @@ class HistoryOut(Schema):
     action: str
     object_type: str
     object: str
+    summary: str  # the sentence the History page shows
     changes: list[HistoryChange]
 
     @staticmethod
@@ -126,6 +127,10 @@ class HistoryOut(Schema):
     @staticmethod
     def resolve_object(entry):
         return entry.object_repr
+
+    @staticmethod
+    def resolve_summary(entry):
+        return describe_entry(entry)["sentence"]
 
     @staticmethod
     def resolve_changes(entry):

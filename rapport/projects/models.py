@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 
 from rapport.accounts.models import Organisation, OrgMembership
+from rapport.lib.validation import refuse_control_characters
 
 code_validator = RegexValidator(
     r"^[A-Z][A-Z0-9-]{0,15}$",
@@ -103,6 +104,7 @@ class Project(models.Model):
         return f"{self.code} — {self.name}"
 
     def clean(self):
+        refuse_control_characters(self, "name")  # it reaches e-mail subjects and headers
         if self.start_date and self.target_date and self.target_date < self.start_date:
             raise ValidationError({"target_date": "The target date is before the start date."})
 

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from rapport.lib.audit import acting_as
-from rapport.lib.validation import field_error, validated_save
+from rapport.lib.validation import field_error, unique_write, validated_save
 
 from . import rules
 from .models import Goal, Project, ProjectMembership, ProjectRole, ProjectState
@@ -25,20 +25,32 @@ EDITABLE_FIELDS = (
 
 @transaction.atomic
 def project_create(
-    *, actor, org, code: str, name: str, goals: list[str] | None = None, **fields
+    *, actor, org, code: str, name: str, goals: list[str] | None = None, manager=None, **fields
 ) -> Project:
-    """Create a project in `org`. Its creator becomes its manager."""
+    """Create a project in `org`. Its `manager` (by default its creator) manages it; History
+    credits the creator."""
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(f"Unknown project fields: {', '.join(sorted(unknown))}")
     code = (code or "").strip().upper()
-    if Project.objects.filter(org=org, code=code).exists():
-        raise field_error("code", f"{org.name} already has a project with the code {code}.")
+
+    def check_code():
+        if Project.objects.filter(org=org, code=code).exists():
+            raise field_error("code", f"{org.name} already has a project with the code {code}.")
+
+    check_code()
+    if manager is not None and not org.memberships.filter(user=manager).exists():
+        raise field_error("manager", f"{manager.email} is not a member of {org.name}.")
+    if manager is None and actor is not None and org.memberships.filter(user=actor).exists():
+        manager = actor
     project = Project(org=org, code=code, name=(name or "").strip(), **fields)
     with acting_as(actor):
-        validated_save(project)
-        if actor is not None:
-            ProjectMembership.objects.create(project=project, user=actor, role=ProjectRole.MANAGER)
+        with unique_write(check_code):
+            validated_save(project)
+        if manager is not None:
+            ProjectMembership.objects.create(
+                project=project, user=manager, role=ProjectRole.MANAGER
+            )
         if goals:
             _goals_replace(project, goals)
     return project

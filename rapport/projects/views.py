@@ -9,6 +9,7 @@ from rapport.accounts.models import Organisation
 from rapport.lib.audit import describe_entry, history_for_project
 from rapport.lib.forms import add_service_errors
 from rapport.lib.pagination import paginate
+from rapport.raci.selectors import milestones_next
 from rapport.status.selectors import project_health
 
 from . import rules, services
@@ -71,6 +72,10 @@ def project_home(request, project):
             "memberships": memberships,
             "recent": recent,
             "health": health,
+            "milestones": milestones_next(project),
+            "decisions": (
+                health.update.decisions.select_related("needed_from") if health.update else []
+            ),
         },
     )
 

@@ -33,6 +33,14 @@ class RenegotiationOut(Schema):
         return r.renegotiated_by.email if r.renegotiated_by else None
 
 
+class PlanFindingOut(Schema):
+    code: str
+    severity: str
+    message: str
+    commitment_id: int
+    activity_id: int
+
+
 class CommitmentOut(Schema):
     id: int
     what: str
@@ -52,6 +60,17 @@ class CommitmentOut(Schema):
     delivery_notes: str
     broken_reason: str
     renegotiations: list[RenegotiationOut]
+    activity_id: int | None
+    findings: list[PlanFindingOut]
+
+    @staticmethod
+    def resolve_findings(c):
+        """The plan's own dates against this promise (promise-before-plan)."""
+        return [
+            _plan_finding(item)
+            for item in selectors.commitment_plan_findings(c)
+            if item.finding.code == "promise-before-plan"
+        ]
 
     @staticmethod
     def resolve_party(c):
@@ -70,6 +89,17 @@ class CommitmentOut(Schema):
         return list(c.renegotiations.all())
 
 
+def _plan_finding(item) -> dict:
+    finding = item.finding
+    return {
+        "code": finding.code,
+        "severity": finding.severity,
+        "message": finding.message,
+        "commitment_id": item.commitment_id,
+        "activity_id": item.activity_id,
+    }
+
+
 class CommitmentIn(Schema):
     party_id: int | None = Field(None, description="the party promised to; or give `party`")
     party: str | None = Field(None, description="… or the party's name in the register")
@@ -80,6 +110,9 @@ class CommitmentIn(Schema):
     made_on: date | None = None
     channel: str = "meeting"
     made_where: str = ""
+    activity_id: int | None = Field(
+        None, description="the milestone or deliverable that delivers it (its date is checked)"
+    )
 
 
 class DeliveryIn(Schema):
@@ -118,7 +151,7 @@ class FiguresOut(Schema):
     overdue: list[int]
 
 
-class FindingOut(Schema):
+class ExpectationFindingOut(Schema):
     code: str
     severity: str
     message: str
@@ -135,7 +168,7 @@ class ExpectationOut(Schema):
     plan_contradicts: bool
     plan_note: str
     contradicted: bool
-    findings: list[FindingOut]
+    findings: list[ExpectationFindingOut]
     created_at: datetime
 
     @staticmethod
@@ -256,6 +289,13 @@ def commitment_create(request, project_id: int, payload: CommitmentIn):
         made_by = User.objects.filter(email__iexact=payload.made_by).first()
         if made_by is None:
             raise ValidationError({"made_by": [f"No user {payload.made_by}."]})
+    activity = None
+    if payload.activity_id is not None:
+        activity = selectors.plan_items(project).filter(pk=payload.activity_id).first()
+        if activity is None:
+            raise ValidationError(
+                {"activity_id": ["Not a milestone or deliverable of this project's plan."]}
+            )
     commitment = services.commitment_create(
         actor=request.user,
         project=project,
@@ -267,8 +307,19 @@ def commitment_create(request, project_id: int, payload: CommitmentIn):
         made_on=payload.made_on,
         channel=payload.channel,
         made_where=payload.made_where,
+        activity=activity,
     )
     return Status(201, _fresh(project, commitment.pk))
+
+
+@router.get(
+    "/projects/{project_id}/plan-date-findings",
+    response=list[PlanFindingOut],
+    summary="Promises dated before the plan item that delivers them: on the promise and the item",
+)
+def plan_date_findings(request, project_id: int):
+    project = access_project(request.user, project_id, "view")
+    return [_plan_finding(item) for item in selectors.plan_date_findings(project).items]
 
 
 @router.get("/projects/{project_id}/commitments/{commitment_id}", response=CommitmentOut)

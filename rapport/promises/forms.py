@@ -48,6 +48,12 @@ class CommitmentForm(_WhoForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="What exactly counts as delivered.",
     )
+    activity = forms.ChoiceField(
+        label="Delivered by (in the plan)",
+        required=False,
+        help_text="The milestone or deliverable that delivers it: a promise dated before it is "
+        "flagged on both.",
+    )
     made_by = forms.ChoiceField(label="Made by", required=False)
     made_on = _date("Made on")
     channel = forms.ChoiceField(label="Made in", choices=Channel.choices)
@@ -58,9 +64,21 @@ class CommitmentForm(_WhoForm):
         help_text="The meeting, e-mail or report, e.g. “Steering committee of 3 September”.",
     )
 
-    def __init__(self, *args, stakeholders=(), people=(), **kwargs):
+    def __init__(self, *args, stakeholders=(), people=(), plan_items=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.set_who(stakeholders, "Promised to")
+        self.fields["activity"].choices = [("", "— none —")] + [
+            (
+                str(a.pk),
+                f"{a.name} ({a.get_kind_display().lower()}"
+                + (
+                    f", {a.planned_finish.day} {a.planned_finish:%b %Y})"
+                    if a.planned_finish
+                    else ")"
+                ),
+            )
+            for a in plan_items
+        ]
         self.fields["made_by"].choices = [(str(u.pk), u.display_name) for u in people]
         self.fields["made_on"].initial = timezone.localdate()
 

@@ -56,6 +56,16 @@ class Commitment(models.Model):
         Party, on_delete=models.SET_NULL, null=True, blank=True, related_name="commitments"
     )
     what = models.CharField("what was promised", max_length=300)
+    # The milestone (or deliverable) of the plan that delivers it: its date is checked against
+    # the promised one (rules.plan_date_findings).
+    activity = models.ForeignKey(
+        "raci.Activity",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="commitments",
+        verbose_name="delivered by (in the plan)",
+    )
     promised_date = models.DateField("promised by")
     promised_scope = models.TextField(
         "promised scope", blank=True, help_text="What exactly counts as delivered."
@@ -102,6 +112,8 @@ class Commitment(models.Model):
         errors = {}
         if self.party_id and self.project_id and self.party.org_id != self.project.org_id:
             errors["party"] = "That party is in another organisation's register."
+        if self.activity_id and self.project_id and self.activity.project_id != self.project_id:
+            errors["activity"] = "That plan item is on another project."
         if self.made_on and self.promised_date and self.promised_date < self.made_on:
             errors["promised_date"] = "A promise cannot be due before the day it was made."
         if self.delivered_on and self.made_on and self.delivered_on < self.made_on:

@@ -389,3 +389,57 @@ def expectation_findings(expectation: ExpectationFacts, plan: PlanFacts) -> list
 
 def is_contradicted(findings: Iterable[Finding]) -> bool:
     return any(f.severity in ("error", "warning") for f in findings)
+
+
+# --- promises against the plan's own dates ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanItemFacts:
+    """The milestone or deliverable a promise rests on, with the date the plan gives it: the
+    actual finish once done, else the planned finish."""
+
+    id: Hashable
+    name: str
+    kind: str  # milestone, deliverable, task, decision
+    finish: dt.date | None
+    done: bool = False
+
+
+def plan_date_findings(
+    *,
+    promise_id: Hashable,
+    what: str,
+    promised_to: str,
+    promised_date: dt.date,
+    status: str,
+    item: PlanItemFacts,
+) -> list[Finding]:
+    """A promise dated before the plan item that delivers it: one finding on the promise
+    (``promise-before-plan``) and one on the plan item (``plan-after-promise``), both errors.
+
+    Nothing for a closed promise (its outcome is recorded), for an item without a date, or when
+    the plan's date is on or before the promised one.
+    """
+    if status in CLOSED or item.finish is None or item.finish <= promised_date:
+        return []
+    days = (item.finish - promised_date).days
+    later = f"{days} day{'s' if days != 1 else ''}"
+    verb = "was done" if item.done else "is planned"
+    return [
+        Finding(
+            "promise-before-plan",
+            "error",
+            f"Promised by {_day(promised_date)}, but the plan's {item.kind} “{item.name}” "
+            f"{verb} for {_day(item.finish)}, {later} later: renegotiate the promise or bring "
+            "the plan forward.",
+            promise_id,
+        ),
+        Finding(
+            "plan-after-promise",
+            "error",
+            f"{promised_to} was promised “{what}” by {_day(promised_date)}, {later} before this "
+            f"{item.kind}'s date ({_day(item.finish)}).",
+            item.id,
+        ),
+    ]

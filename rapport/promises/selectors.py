@@ -17,7 +17,7 @@ from django.http import Http404
 
 from rapport.stakeholders.models import ProjectStakeholder
 
-from . import rules
+from . import keeping, rules
 from .models import Commitment, Expectation, Renegotiation
 from .services import project_today
 
@@ -28,7 +28,7 @@ def commitment_list(project, *, state: str = "", today: dt.date | None = None):
     today = today or project_today(project)
     promises = (
         Commitment.objects.filter(project=project)
-        .select_related("party", "made_by")
+        .select_related("party", "made_by", "activity")
         .annotate(renegotiation_count=Count("renegotiations"))
         .order_by("promised_date", "pk")
     )
@@ -43,10 +43,21 @@ def commitment_list(project, *, state: str = "", today: dt.date | None = None):
     return promises
 
 
+def plan_items(project):
+    """What a promise can rest on: the project's milestones and deliverables, in plan order."""
+    from rapport.raci.models import Activity
+
+    return (
+        Activity.objects.filter(project=project, kind__in=("milestone", "deliverable"))
+        .exclude(status="cancelled")
+        .order_by("planned_finish", "name", "pk")
+    )
+
+
 def commitment_get(project, commitment_id) -> Commitment:
     commitment = (
         Commitment.objects.filter(project=project, pk=commitment_id)
-        .select_related("party", "made_by", "project")
+        .select_related("party", "made_by", "project", "activity")
         .prefetch_related(
             Prefetch(
                 "renegotiations",
@@ -213,3 +224,142 @@ def expectations_with_findings(project) -> list[Expectation]:
         e.findings = rules.expectation_findings(e.facts(), plan)
         e.contradicted = rules.is_contradicted(e.findings)
     return expectations
+
+
+# --- the chance of a promise (issue 15) --------------------------------------------------------
+
+
+def _past_promises(commitments) -> list[keeping.PastPromise]:
+    return [
+        keeping.PastPromise(
+            made_on=c.made_on,
+            first_date=c.original_date or c.promised_date,
+            delivered_on=c.delivered_on,
+            kept=c.delivered_on is not None
+            and c.delivered_on <= (c.original_date or c.promised_date)
+            and c.status == rules.KEPT,
+        )
+        for c in commitments
+    ]
+
+
+def finish_chance(project, promised_date: dt.date) -> tuple[float | None, dt.date | None, bool]:
+    """The chance the project finishes by ``promised_date`` and the date with an 80 % chance, from
+    the latest simulation, calibrated on the organisation's history when there is enough of it;
+    and whether it was calibrated. (None, None, False) without a simulation or a start date."""
+    from rapport.estimates import calibration
+    from rapport.estimates.calendar import working_days_until
+    from rapport.estimates.selectors import finish_date, run_latest
+    from rapport.estimates.track_record import fits_get
+
+    run = run_latest(project)
+    if run is None or project.start_date is None:
+        return None, None, False
+    curve = run.result.get("s_curve", {})
+    probabilities, values = curve.get("probability", []), curve.get("finish", [])
+    if not values:
+        return None, None, False
+    fit = fits_get(project.org).finish
+    if fit is not None:
+        values = calibration.calibrated_curve(probabilities, values, fit)
+    days = working_days_until(project.start_date, promised_date)
+    chance = calibration.chance_within(probabilities, values, days)
+    at_80 = next((v for p, v in zip(probabilities, values, strict=True) if p >= 0.8), values[-1])
+    return chance, finish_date(project, at_80), fit is not None
+
+
+def promise_chance(
+    project, *, made_by, made_on: dt.date, promised_date: dt.date, on_finish: bool = False
+) -> keeping.Chance:
+    """What the promise form shows before recording: how often ``made_by``'s promises made as far
+    ahead were kept (and the organisation's), this promise's chance, and the date for 80 %. Two
+    queries (plus the estimate's, with ``on_finish``)."""
+    closed = list(
+        Commitment.objects.filter(project__org_id=project.org_id, status__in=rules.CLOSED).only(
+            "made_on", "original_date", "promised_date", "delivered_on", "status", "made_by_id"
+        )
+    )
+    org = _past_promises(closed)
+    person = _past_promises(c for c in closed if made_by is not None and c.made_by_id == made_by.pk)
+    estimate_chance = date_80 = None
+    if on_finish:
+        estimate_chance, date_80, _ = finish_chance(project, promised_date)
+    return keeping.promise_chance(
+        made_on=made_on,
+        promised_date=promised_date,
+        person=person,
+        org=org,
+        estimate_chance=estimate_chance,
+        estimate_date_80=date_80,
+    )
+
+
+# --- promises against the plan's own dates (issue 14) -------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanDateFinding:
+    """A finding where a promise contradicts the plan item that delivers it, with both ids."""
+
+    commitment_id: int
+    activity_id: int
+    finding: rules.Finding
+
+
+@dataclass
+class PlanDateFindings:
+    """Each side's findings: the promise pages, the activities page and the API show the same."""
+
+    items: list[PlanDateFinding]
+
+    @property
+    def by_commitment(self) -> dict[int, list[rules.Finding]]:
+        return self._by("promise-before-plan", lambda i: i.commitment_id)
+
+    @property
+    def by_activity(self) -> dict[int, list[rules.Finding]]:
+        return self._by("plan-after-promise", lambda i: i.activity_id)
+
+    def _by(self, code, key) -> dict[int, list[rules.Finding]]:
+        out: dict[int, list[rules.Finding]] = {}
+        for item in self.items:
+            if item.finding.code == code:
+                out.setdefault(key(item), []).append(item.finding)
+        return out
+
+
+def plan_date_findings(project) -> PlanDateFindings:
+    """Open promises of the project dated before the plan item they rest on (one query)."""
+    items = []
+    promises = (
+        Commitment.objects.filter(project=project, activity__isnull=False)
+        .exclude(status__in=rules.CLOSED)
+        .select_related("activity", "party")
+        .order_by("promised_date", "pk")
+    )
+    for c in promises:
+        items += commitment_plan_findings(c)
+    return PlanDateFindings(items)
+
+
+def commitment_plan_findings(c: Commitment) -> list[PlanDateFinding]:
+    """One promise against its plan item (loaded with ``activity`` and ``party``: no query)."""
+    item = c.activity
+    if item is None:
+        return []
+    done = item.status == "done"
+    findings = rules.plan_date_findings(
+        promise_id=c.pk,
+        what=c.what,
+        promised_to=c.party.name if c.party else "A customer",
+        promised_date=c.promised_date,
+        status=c.status,
+        item=rules.PlanItemFacts(
+            id=item.pk,
+            name=item.name,
+            kind=item.get_kind_display().lower(),
+            finish=item.actual_finish if done else item.planned_finish,
+            done=done,
+        ),
+    )
+    return [PlanDateFinding(c.pk, item.pk, finding) for finding in findings]

@@ -79,10 +79,14 @@ def commitment_create(
     made_on: date | None = None,
     channel: str = Channel.MEETING,
     made_where: str = "",
+    activity=None,
 ) -> Commitment:
     """Record a promise to a party. ``made_by`` (default: the actor) is the person who made it;
-    ``made_on`` (default: today) and ``channel``/``made_where`` say when and where."""
+    ``made_on`` (default: today) and ``channel``/``made_where`` say when and where; ``activity``
+    is the milestone or deliverable of the plan that delivers it (its date is checked)."""
     _check_party(project, party)
+    if activity is not None and getattr(activity, "project_id", None) != project.pk:
+        raise field_error("activity", "Choose a milestone or deliverable of this project's plan.")
     made_by = actor if made_by is None and getattr(actor, "is_authenticated", False) else made_by
     _check_made_by(project, made_by)
     if channel not in Channel.values:
@@ -100,6 +104,7 @@ def commitment_create(
         made_on=made_on or project_today(project),
         channel=channel,
         made_where=_text(made_where, "made_where", limit=200),
+        activity=activity,
     )
     with acting_as(actor):
         return validated_save(commitment)

@@ -61,8 +61,10 @@ def promise_list(request, project):
         state = ""
     today = services.project_today(project)
     page = paginate(request, selectors.commitment_list(project, state=state, today=today))
+    plan_findings = selectors.plan_date_findings(project).by_commitment
     for c in page:
         c.state = rules.state(c.facts(), today)
+        c.plan_findings = plan_findings.get(c.pk, [])
     return render(
         request,
         "promises/promise_list.html",
@@ -91,13 +93,25 @@ def promise_figures_org(request, org):
 def promise_new(request, project):
     stakeholder_list = list(selectors.stakeholder_choices(project))
     people = _people(project, request.user)
+    plan_items = list(selectors.plan_items(project))
     form = CommitmentForm(
         request.POST or None,
         stakeholders=stakeholder_list,
         people=people,
+        plan_items=plan_items,
         initial={"made_by": str(request.user.pk)},
     )
-    if request.method == "POST" and form.is_valid():
+    chance = None
+    on_finish = request.POST.get("on_finish") == "1"
+    if request.method == "POST" and "check" in request.POST:
+        # only the dates and who makes it matter for the chance: no errors about the rest yet
+        form.is_valid()
+        if {"promised_date", "made_on", "made_by"} <= set(form.cleaned_data):
+            chance = _chance(project, people, form.cleaned_data, on_finish)
+        form = CommitmentForm(
+            stakeholders=stakeholder_list, people=people, initial=request.POST.dict()
+        )
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             with transaction.atomic():
@@ -113,19 +127,63 @@ def promise_new(request, project):
                     made_on=data["made_on"],
                     channel=data["channel"],
                     made_where=data["made_where"],
+                    activity=next((a for a in plan_items if str(a.pk) == data["activity"]), None),
                 )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"Promise to {who.party.name} recorded.")
+            for finding in selectors.plan_date_findings(project).by_commitment.get(
+                commitment.pk, []
+            ):
+                messages.warning(request, finding.message)
+            chance = _chance(project, people, data, on_finish)
+            said = f" {chance_sentence(chance)}" if chance.chance is not None else ""
+            messages.success(request, f"Promise to {who.party.name} recorded.{said}")
             return redirect("promise-detail", project.org.slug, project.code, commitment.pk)
-    return render(request, "promises/promise_form.html", {"project": project, "form": form})
+    return render(
+        request,
+        "promises/promise_form.html",
+        {"project": project, "form": form, "chance": chance, "on_finish": on_finish},
+    )
+
+
+def _chance(project, people, data, on_finish: bool):
+    """The chance of the promise on the form being kept (issue 15: under-promise by design)."""
+    made_by = next((u for u in people if str(u.pk) == data["made_by"]), None)
+    return selectors.promise_chance(
+        project,
+        made_by=made_by,
+        made_on=data["made_on"],
+        promised_date=data["promised_date"],
+        on_finish=on_finish,
+    )
+
+
+def chance_sentence(chance) -> str:
+    """The sentence shown when a promise is recorded: "kept 60 % of the time; this one has 35 %"."""
+    parts = []
+    if chance.person_share is not None:
+        parts.append(
+            f"Your promises {chance.band} were kept on time {chance.person_share:.0%} of the time"
+            f" ({chance.person_count})"
+        )
+    elif chance.org_share is not None:
+        parts.append(
+            f"Promises {chance.band} here were kept on time {chance.org_share:.0%} of the time"
+            f" ({chance.org_count})"
+        )
+    if chance.chance is not None:
+        source = "the estimate gives this one" if chance.from_estimate else "this one has"
+        parts.append(f"{source} a {chance.chance:.0%} chance")
+    text = "; ".join(parts)
+    return f"{text[:1].upper()}{text[1:]}." if text else ""
 
 
 def _detail(
     request, project, commitment, *, delivery=None, renegotiation=None, breaking=None, status=200
 ):
     today = services.project_today(project)
+    plan_findings = selectors.plan_date_findings(project).by_commitment.get(commitment.pk, [])
     return render(
         request,
         "promises/promise_detail.html",
@@ -144,6 +202,7 @@ def _detail(
                 }
             ),
             "break_form": breaking or BreakForm(),
+            "plan_findings": plan_findings,
         },
         status=status,
     )

@@ -138,7 +138,7 @@ class ThresholdsIn(Schema):
     key_level: int | None = Field(None, ge=1, le=5)
 
 
-class FindingOut(Schema):
+class RaciFindingOut(Schema):
     code: str
     severity: str
     activity: str | None
@@ -148,6 +148,9 @@ class FindingOut(Schema):
     activity_id: int | None
     party_id: int | None
     outcome_id: int | None
+    link: str | None = Field(
+        None, description="The page where this finding is dealt with, when it has one of its own."
+    )
 
 
 class MatrixOut(Schema):
@@ -156,7 +159,7 @@ class MatrixOut(Schema):
     parties: list[MatrixPartyOut]
     assignments: list[CellOut]
     thresholds: ThresholdsOut
-    findings: list[FindingOut]
+    findings: list[RaciFindingOut]
 
 
 class CellIn(Schema):
@@ -176,13 +179,13 @@ class CellsOut(Schema):
     warnings: int
 
 
-class ExportOut(Schema):
+class RaciExportOut(Schema):
     filename: str
     content_type: str
     content_base64: str
 
 
-class ImportIn(Schema):
+class RaciImportIn(Schema):
     filename: str = "raci.csv"
     content_base64: str
     layout: Literal["auto", "grid", "list"] = "auto"
@@ -190,7 +193,7 @@ class ImportIn(Schema):
     mode: Literal["preview", "all", "valid"] = "preview"
 
 
-class ProblemOut(Schema):
+class RaciProblemOut(Schema):
     row: int
     column: str | None
     message: str
@@ -203,13 +206,13 @@ class ImportOut(Schema):
     layout: str
     format: str
     summary: dict
-    problems: list[ProblemOut]
+    problems: list[RaciProblemOut]
     result: dict | None
 
 
-class ImportRefusedOut(Schema):
+class RaciImportRefusedOut(Schema):
     message: str
-    problems: list[ProblemOut]
+    problems: list[RaciProblemOut] = []  # empty when the request itself breaks a rule
 
 
 class SipocSummaryOut(Schema):
@@ -228,13 +231,19 @@ class SipocPatch(Schema):
     description: str | None = None
 
 
+FlowKindIn = Literal["material", "service", "information"] | None
+FLOW_KIND_HELP = "What it is: material, service or information (optional)."
+
+
 class SipocInputIn(Schema):
     name: str
     supplier: int | None = Field(None, description="party id of one of the suppliers")
+    kind: FlowKindIn = Field(None, description=FLOW_KIND_HELP)
 
 
 class SipocOutputIn(Schema):
     name: str
+    kind: FlowKindIn = Field(None, description=FLOW_KIND_HELP)
     activity_id: int | None = None
     outcome_ids: list[int] = []
 
@@ -264,9 +273,11 @@ class SipocSupplierOut(SipocEntryOut):
 
 class SipocInputOut(SipocEntryOut):
     supplier: int | None
+    kind: str | None = Field(description=FLOW_KIND_HELP)
 
 
 class SipocOutputOut(SipocEntryOut):
+    kind: str | None = Field(description=FLOW_KIND_HELP)
     activity_id: int | None
     outcome_ids: list[int]
 
@@ -477,6 +488,84 @@ def activity_delete(request, project_id: int, activity_id: int):
     return Status(204, None)
 
 
+# --- Consulted input ------------------------------------------------------------------------------
+
+
+class ConsultedOut(Schema):
+    party_id: int
+    name: str
+    consulted: bool = Field(description="False when the party gave input but is no longer C.")
+    given_on: date | None = Field(description="When they gave input; null while none is recorded.")
+    note: str
+
+
+class ConsultedIn(Schema):
+    given_on: date
+    note: str = Field("", max_length=5000)
+
+
+def _consulted_out(activity) -> list[dict]:
+    return [
+        {
+            "party_id": row.party.pk,
+            "name": row.party.name,
+            "consulted": row.consulted,
+            "given_on": row.input.given_on if row.input else None,
+            "note": row.input.note if row.input else "",
+        }
+        for row in selectors.consulted_rows(activity)
+    ]
+
+
+def _consulted_party(project, party_id: int) -> Party:
+    return get_object_or_404(Party, org_id=project.org_id, pk=party_id)
+
+
+@router.get(
+    "/projects/{project_id}/activities/{activity_id}/consulted",
+    response=list[ConsultedOut],
+    summary="Who is Consulted on an activity, and the input each gave before sign-off",
+)
+def consulted_list(request, project_id: int, activity_id: int):
+    project = access_project(request.user, project_id, "view")
+    return _consulted_out(_activity(project, activity_id))
+
+
+@router.put(
+    "/projects/{project_id}/activities/{activity_id}/consulted/{party_id}",
+    response=list[ConsultedOut],
+    summary="Record a Consulted party's input (date and note)",
+)
+def consulted_record(
+    request, project_id: int, activity_id: int, party_id: int, payload: ConsultedIn
+):
+    project = access_project(request.user, project_id, "contribute")
+    activity = _activity(project, activity_id)
+    services.consulted_input_record(
+        actor=request.user,
+        activity=activity,
+        party=_consulted_party(project, party_id),
+        given_on=payload.given_on,
+        note=payload.note,
+    )
+    return _consulted_out(activity)
+
+
+@router.delete(
+    "/projects/{project_id}/activities/{activity_id}/consulted/{party_id}",
+    response={204: None},
+    summary="Remove a recorded input",
+)
+def consulted_remove(request, project_id: int, activity_id: int, party_id: int):
+    project = access_project(request.user, project_id, "contribute")
+    services.consulted_input_remove(
+        actor=request.user,
+        activity=_activity(project, activity_id),
+        party=_consulted_party(project, party_id),
+    )
+    return Status(204, None)
+
+
 # --- the matrix ----------------------------------------------------------------------------------
 
 
@@ -545,7 +634,7 @@ def raci_cells(request, project_id: int, payload: CellsIn):
 
 @router.get(
     "/projects/{project_id}/raci/findings",
-    response=list[FindingOut],
+    response=list[RaciFindingOut],
     summary="RACI findings, errors first",
 )
 def raci_findings(request, project_id: int, severity: str | None = None):
@@ -580,7 +669,7 @@ def raci_settings_put(request, project_id: int, payload: ThresholdsIn):
 
 @router.get(
     "/projects/{project_id}/raci/export",
-    response=ExportOut,
+    response=RaciExportOut,
     summary="The RACI as CSV or XLSX, grid or list (base64)",
 )
 def raci_export(
@@ -613,11 +702,11 @@ IMPORT_BODY = {
                     "required": ["file"],
                 }
             },
-            "application/json": {"schema": ImportIn.model_json_schema()},
+            "application/json": {"schema": RaciImportIn.model_json_schema()},
         },
         "description": (
             "The spreadsheet as a multipart `file` (up to RAPPORT_IMPORT_MAX_BYTES), or as JSON "
-            "with base64 content (small files). layout: auto (default), grid or list. "
+            "with base64 content (the same limit). layout: auto (default), grid or list. "
             "create_missing: add unknown names to the register. mode: preview (default, writes "
             "nothing), all (only if the whole file is valid), valid (only the valid rows)."
         ),
@@ -625,7 +714,7 @@ IMPORT_BODY = {
 }
 
 
-def _read_upload(request) -> tuple[ImportIn, bytes]:
+def _read_upload(request) -> tuple[RaciImportIn, bytes]:
     """The import options and the file's bytes, from a multipart form or a JSON body."""
     limit = importing.max_bytes()
     if request.content_type == "multipart/form-data":
@@ -645,11 +734,11 @@ def _read_upload(request) -> tuple[ImportIn, bytes]:
             "mode": request.POST.get("mode") or "preview",
         }
         try:
-            return ImportIn.model_validate(data), upload.read()
+            return RaciImportIn.model_validate(data), upload.read()
         except ValueError as error:
             raise ValidationError({"body": [str(error).splitlines()[0]]}) from None
     try:
-        payload = ImportIn.model_validate(json.loads(request.body or b"{}"))
+        payload = RaciImportIn.model_validate(json.loads(request.body or b"{}"))
     except (ValueError, TypeError) as error:
         raise ValidationError(
             {
@@ -670,7 +759,7 @@ def _read_upload(request) -> tuple[ImportIn, bytes]:
 
 @router.post(
     "/projects/{project_id}/raci/import",
-    response={200: ImportOut, 400: ImportRefusedOut},
+    response={200: ImportOut, 400: RaciImportRefusedOut},
     summary="Import a RACI spreadsheet, grid or list (managers)",
     openapi_extra=IMPORT_BODY,
 )
@@ -789,7 +878,7 @@ def sipoc_delete(request, project_id: int, process_id: int):
 
 @router.get(
     "/projects/{project_id}/sipocs/{process_id}/export",
-    response=ExportOut,
+    response=RaciExportOut,
     summary="A SIPOC as XLSX (base64)",
 )
 def sipoc_export(request, project_id: int, process_id: int):

@@ -15,8 +15,10 @@ class RaciConfig(AppConfig):
         from . import models
 
         auditlog.register(models.Phase)
-        auditlog.register(models.Activity, m2m_fields={"outcomes"})
+        # name_key is derived from the name: its change is the name's change, already shown.
+        auditlog.register(models.Activity, m2m_fields={"outcomes"}, exclude_fields=["name_key"])
         auditlog.register(models.Assignment)
+        auditlog.register(models.ConsultedInput)
         auditlog.register(models.RaciSettings)
         auditlog.register(models.SipocProcess, m2m_fields={"outcomes"})
         auditlog.register(models.SipocSupplier)

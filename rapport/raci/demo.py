@@ -9,7 +9,9 @@ cell, and the PM owns too much of the open work. The SIPOC
 shows an output nobody asked for and a customer whose outcome was never written down.
 """
 
-from datetime import date
+from datetime import date, timedelta
+
+from django.utils import timezone
 
 from rapport.stakeholders import services as stakeholders
 from rapport.stakeholders.models import Outcome, Party
@@ -312,6 +314,8 @@ def raci_step(ws) -> None:
                 cells=[(activity, parties[party], letter) for party, letter in letters.items()],
             )
             activities[name] = activity
+            if status == "done":
+                _consulted_inputs(pm, activity, parties, letters, finish)
     # The hosting decision slipped a month while IT and finance argue (its baseline stays).
     services.activity_update(
         actor=pm,
@@ -322,6 +326,23 @@ def raci_step(ws) -> None:
     # A small plan: half the open work on one person is the warning level here, not 30%.
     services.raci_settings_update(actor=pm, project=project, overload_percent=50)
     _sipoc(ws, parties, outcomes, activities)
+
+
+# Signed off before this Consulted party's input was in: left for the PM to follow up.
+INPUT_MISSING = {("Choose the CRM vendor", "Arjun Mehta")}
+
+
+def _consulted_inputs(pm, activity, parties, letters, finish) -> None:
+    """Each Consulted party of a signed-off activity gave input before it (but one)."""
+    for party, letter in letters.items():
+        if letter == "C" and (activity.name, party) not in INPUT_MISSING:
+            services.consulted_input_record(
+                actor=pm,
+                activity=activity,
+                party=parties[party],
+                given_on=min(finish, timezone.localdate()) - timedelta(days=1),
+                note="Gave their view in the review meeting.",
+            )
 
 
 def _sipoc(ws, parties, outcomes, activities) -> None:
@@ -339,9 +360,9 @@ def _sipoc(ws, parties, outcomes, activities) -> None:
     it = add("suppliers", party=parties["Mei Tanaka"])
     support = add("suppliers", party=parties["Customer support"])
     vendor = add("suppliers", party=parties["ContactBase Ltd"])
-    add("inputs", name="Order history from the ERP", supplier=it)
-    add("inputs", name="Open and closed support tickets", supplier=support)
-    add("inputs", name="Cleaned legacy contact records", supplier=vendor)
+    add("inputs", name="Order history from the ERP", supplier=it, kind="information")
+    add("inputs", name="Open and closed support tickets", supplier=support, kind="information")
+    add("inputs", name="Cleaned legacy contact records", supplier=vendor, kind="service")
     for step in (
         "Open the customer's one-screen history",
         "Review orders and tickets of the last two years",
@@ -355,8 +376,8 @@ def _sipoc(ws, parties, outcomes, activities) -> None:
     screen = add(
         "outputs", name="Customer 360 screen", activity=activities["Configure the customer screens"]
     )
-    offer = add("outputs", name="Cross-sell offer")
-    report = add("outputs", name="Weekly activity report per rep")
+    offer = add("outputs", name="Cross-sell offer", kind="service")
+    report = add("outputs", name="Weekly activity report per rep", kind="information")
     sales = add("customers", party=parties["Sales team"])
     sponsor = add("customers", party=parties["Sofia Reyes"])
     agents = add("customers", party=parties["Customer support"])

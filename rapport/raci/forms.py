@@ -1,6 +1,8 @@
 from django import forms
+from django.urls import reverse
 
-from rapport.stakeholders.models import Outcome
+from rapport.lib.widgets import use_search_select
+from rapport.stakeholders.models import Outcome, Party
 
 from .importing import LAYOUTS
 from .models import Activity, ActivityKind, ActivityStatus, RaciSettings
@@ -83,6 +85,14 @@ class ActivityForm(forms.Form):
         return [self.outcome_objects[pk] for pk in self.cleaned_data["outcomes"]]
 
 
+class ActivityScheduleForm(forms.Form):
+    """The inline edit on the Activities page: planned dates and status of one row."""
+
+    planned_start = forms.DateField(required=False, widget=DATE)
+    planned_finish = forms.DateField(required=False, widget=DATE)
+    status = forms.ChoiceField(choices=ActivityStatus.choices)
+
+
 class PhaseForm(forms.Form):
     name = forms.CharField(max_length=200, label="Phase name")
 
@@ -117,3 +127,26 @@ class SipocForm(forms.Form):
     description = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}), required=False, label="What the process is for"
     )
+
+
+class AddColumnForm(forms.Form):
+    """A party of the register to give a column in the matrix (one not on the project yet)."""
+
+    party = forms.ModelChoiceField(
+        queryset=Party.objects.none(),
+        label="Add a column for a party of the register",
+        empty_label=None,
+    )
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["party"]
+        field.queryset = (
+            Party.objects.filter(org_id=project.org_id)
+            .exclude(stakeholdings__project=project)
+            .only("pk", "name", "organisation")
+        )
+        field.widget.attrs["id"] = "add-party"
+        use_search_select(
+            field, reverse("stakeholder-candidates", args=[project.org.slug, project.code])
+        )

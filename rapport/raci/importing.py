@@ -23,11 +23,12 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from rapport.lib.audit import not_audited
 from rapport.stakeholders import services as stakeholders
 from rapport.stakeholders.models import Party, ProjectStakeholder
 
 from . import audit, names, services
-from .models import Activity, Assignment, RaciImport
+from .models import Activity, Assignment, Phase, RaciImport
 from .rules import LETTERS
 from .selectors import matrix_get
 from .spreadsheets import (
@@ -97,7 +98,15 @@ def read_layout(rows: list[list[str]], layout: str = "auto") -> tuple[str, int, 
     first_row = header_index + 2
     if layout == "list":
         return layout, header_index, names.list_to_assignments(header, data, first_row=first_row)
-    return layout, header_index, names.grid_to_assignments(header[1:], data, first_row=first_row)
+    # An optional Phase column B (what the export writes) comes before the parties.
+    with_phase = len(header) > 1 and names.normalise_name(header[1]) in names.PHASE_WORDS
+    return (
+        layout,
+        header_index,
+        names.grid_to_assignments(
+            header[2 if with_phase else 1 :], data, first_row=first_row, with_phase=with_phase
+        ),
+    )
 
 
 def _activity_rows(rows: list[list[str]], header_index: int, layout: str) -> dict[str, int]:
@@ -135,6 +144,10 @@ class ImportPlan:
     unknown_parties: list[str] = field(default_factory=list)
     assignments: list[names.NamedCell] = field(default_factory=list)
     accountable_does_work: set[str] = field(default_factory=set)
+    # Normalised activity name -> phase name as written ("" for none) when the file has a Phase
+    # column; None when it has none (the activities keep their phases).
+    phases: dict[str, str] | None = None
+    new_phases: list[str] = field(default_factory=list)
     # Filled by the resolution step: ids (or ("new", key) placeholders) per row.
     resolved: list = field(default_factory=list, repr=False)
     activity_ids: dict[str, Hashable] = field(default_factory=dict, repr=False)
@@ -177,6 +190,7 @@ class ImportPlan:
             "invalid_rows": sum(1 for row in self.rows.values() if row in bad),
             "new_activities": len(self.new_activities),
             "matched_activities": self.matched_activities,
+            "new_phases": list(self.new_phases),
             "parties_to_add": list(self.parties_to_add),
             "parties_to_create": list(self.parties_to_create),
             "letters": len(self.resolved),
@@ -297,9 +311,52 @@ def plan_import(
     plan.activity_ids = activity_ids
     plan.party_ids = party_register
     plan.accountable_does_work = {names.normalise_name(n) for n in read.accountable_does_work}
+    if read.phases is not None:
+        _plan_phases(plan, project, read.phases)
     plan.problems.sort(key=lambda p: (p.row, p.column or 0))
     plan.changes = _count_changes(plan, set(plan.valid_activity_names()))
     return plan
+
+
+def _plan_phases(plan: ImportPlan, project, phases: dict[str, str]) -> None:
+    """Each activity's phase from the file's Phase column; phases the project lacks are new."""
+    limit = Phase._meta.get_field("name").max_length
+    known = {
+        names.normalise_name(name)
+        for name in Phase.objects.filter(project=project).values_list("name", flat=True)
+    }
+    plan.phases = {}
+    new: dict[str, str] = {}
+    for activity, phase in phases.items():
+        if len(phase) > limit:
+            plan.problems.append(
+                names.Problem(
+                    plan.rows.get(activity, plan.header_row + 1),
+                    None,
+                    f"the phase of '{activity}' is {len(phase)} characters long; at most {limit}",
+                )
+            )
+            continue
+        plan.phases[names.normalise_name(activity)] = phase
+        key = names.normalise_name(phase)
+        if key and key not in known:
+            new.setdefault(key, phase)
+    plan.new_phases = list(new.values())
+
+
+def _phases_for(actor, project, plan: ImportPlan, keys: set[str]) -> dict[str, Phase | None]:
+    """Normalised activity name -> the Phase it belongs in (created when new), for `keys`."""
+    by_name = {names.normalise_name(p.name): p for p in Phase.objects.filter(project=project)}
+    found: dict[str, Phase | None] = {}
+    for key in keys:
+        phase_name = plan.phases.get(key, "")
+        phase_key = names.normalise_name(phase_name)
+        if phase_key and phase_key not in by_name:
+            by_name[phase_key] = services.phase_create(
+                actor=actor, project=project, name=phase_name
+            )
+        found[key] = by_name.get(phase_key) if phase_key else None
+    return found
 
 
 def _count_changes(plan: ImportPlan, activity_names: set[str]) -> dict[str, int]:
@@ -369,27 +426,48 @@ def apply_import(*, actor, project, plan: ImportPlan, only_valid: bool = False) 
     ):
         stakeholders.stakeholder_add(actor=actor, project=project, party=party)
 
+    # Phases follow the file's Phase column, when it has one (new phases go at the end).
+    phases = _phases_for(actor, project, plan, keys) if plan.phases is not None else None
+
     # New activities, in file order, at the end of the plan.
     activity_ids: dict[Hashable, int] = {}
+    phase_of: dict[int, Phase | None] = {}  # activity id -> its phase in the file
     created = 0
+    new_rows: list[tuple[Hashable, dict]] = []
     for name in chosen:
         key = names.normalise_name(name)
         aid = plan.activity_ids[key]
         if isinstance(aid, int):
             activity_ids[aid] = aid
         else:
-            activity = services.activity_create(actor=actor, project=project, name=name)
-            activity_ids[aid] = activity.pk
-            created += 1
+            row = {"name": name, "accountable_does_work": key in plan.accountable_does_work}
+            new_rows.append((aid, {**row, "phase": phases[key] if phases else None}))
+    # In one bulk insert: a save per row held SQLite's write lock for minutes on big files.
+    new = services.activities_create_many(
+        actor=actor, project=project, rows=[row for _, row in new_rows]
+    )
+    for (aid, _), activity in zip(new_rows, new, strict=True):
+        activity_ids[aid] = activity.pk
+    created = len(new)
+    if phases is not None:
+        for name in chosen:
+            key = names.normalise_name(name)
+            phase_of[activity_ids[plan.activity_ids[key]]] = phases[key]
 
-    # Accountable-does-work follows the file for every activity in it.
+    # Accountable-does-work (and the phase, when given) follows the file for every activity in it.
     does_work = {
         activity_ids[plan.activity_ids[k]] for k in keys if k in plan.accountable_does_work
     }
     for activity in Activity.objects.select_related("project").filter(pk__in=activity_ids.values()):
-        wanted = activity.pk in does_work
-        if activity.accountable_does_work != wanted:
-            services.activity_update(actor=actor, activity=activity, accountable_does_work=wanted)
+        changes = {}
+        if activity.accountable_does_work != (activity.pk in does_work):
+            changes["accountable_does_work"] = activity.pk in does_work
+        if activity.pk in phase_of:
+            phase = phase_of[activity.pk]
+            if activity.phase_id != (phase.pk if phase else None):
+                changes["phase"] = phase
+        if changes:
+            services.activity_update(actor=actor, activity=activity, **changes)
 
     wanted = {
         (activity_ids[c.activity_id], party_ids.get(c.party_id, c.party_id)): c.letter
@@ -429,7 +507,9 @@ def assignments_replace(*, actor, project, activity_ids: set[int], wanted: dict)
         if (a, p) not in existing
     ]
     log.deleted(to_delete)
-    Assignment.objects.filter(pk__in=[a.pk for a in to_delete]).delete()
+    # BulkLog has recorded each removal; the delete's own signals would record it a second time.
+    with not_audited():
+        Assignment.objects.filter(pk__in=[a.pk for a in to_delete]).delete()
     Assignment.objects.bulk_update(to_update, ["letter"], batch_size=500)
     log.changed(to_update)
     created = Assignment.objects.bulk_create(to_create, batch_size=500)
@@ -467,10 +547,12 @@ def import_store(
     )
 
 
-@transaction.atomic
 def import_apply(*, actor, upload: RaciImport, only_valid: bool) -> dict:
-    """Apply a stored upload, planned again against the project as it is now."""
-    upload = RaciImport.objects.select_for_update().get(pk=upload.pk)
+    """Apply a stored upload, planned again against the project as it is now.
+
+    The file is read and planned before the write transaction begins: on SQLite the write lock
+    is then held only while writing, not while a large spreadsheet is parsed and matched."""
+    upload = RaciImport.objects.select_related("project").get(pk=upload.pk)
     if upload.applied_at is not None:
         raise ImportRefused("This file has been imported already.")
     project = upload.project
@@ -480,11 +562,15 @@ def import_apply(*, actor, upload: RaciImport, only_valid: bool) -> dict:
         layout=upload.layout,
         create_missing=upload.create_missing,
     )
-    result = apply_import(actor=actor, project=project, plan=plan, only_valid=only_valid)
-    upload.applied_at = timezone.now()
-    upload.summary = result
-    upload.content = b""
-    upload.save(update_fields=["applied_at", "summary", "content"])
+    with transaction.atomic():
+        upload = RaciImport.objects.select_for_update().get(pk=upload.pk)
+        if upload.applied_at is not None:  # applied by someone else while we planned
+            raise ImportRefused("This file has been imported already.")
+        result = apply_import(actor=actor, project=project, plan=plan, only_valid=only_valid)
+        upload.applied_at = timezone.now()
+        upload.summary = result
+        upload.content = b""
+        upload.save(update_fields=["applied_at", "summary", "content"])
     return result
 
 
@@ -501,9 +587,17 @@ def export_table(project, layout: str = "grid", matrix=None) -> tuple[list[str],
     assignments = matrix.assignments()
     if layout == "grid":
         party_names, rows = names.assignments_to_grid(activities, parties, assignments)
-        return ["Activity", *party_names], rows
-    header, rows = names.assignments_to_list(activities, parties, assignments)
-    return list(header), rows
+        header = ["Activity", *party_names]
+    else:
+        header, rows = names.assignments_to_list(activities, parties, assignments)
+        header = list(header)
+    # The phase goes in column B of both layouts (rows are in the matrix's activity order), so
+    # that a round trip through a spreadsheet keeps it.
+    header.insert(1, names.PHASE_HEADER)
+    for row, activity in zip(rows, matrix.activities, strict=True):
+        phase = matrix.phase_of(activity)
+        row.insert(1, phase.name if phase else "")
+    return header, rows
 
 
 def export_file(
@@ -516,7 +610,7 @@ def export_file(
     stem = f"{project.code}-raci-{layout}"
     if fmt == "csv":
         return write_csv(header, rows), CSV_CONTENT_TYPE, f"{stem}.csv"
-    content = write_xlsx(header, rows, title="RACI", grid=layout == "grid")
+    content = write_xlsx(header, rows, title="RACI", grid=layout == "grid", label_columns=2)
     return content, XLSX_CONTENT_TYPE, f"{stem}.xlsx"
 
 

@@ -7,9 +7,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from rapport.projects.models import Project
+
+from .names import normalise_name
 
 
 class Phase(models.Model):
@@ -20,7 +23,10 @@ class Phase(models.Model):
     class Meta:
         ordering = ["position", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["project", "name"], name="phase_name_unique_in_project")
+            # whatever its case, as phase_create checks
+            models.UniqueConstraint(
+                Lower("name"), "project", name="phase_name_unique_in_project_ci"
+            )
         ]
 
     def __str__(self):
@@ -51,6 +57,13 @@ class ActivityQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)
 
+    def bulk_create(self, objs, *args, **kwargs):
+        # save() is skipped here, so set each name's key as save() does.
+        objs = list(objs)
+        for activity in objs:
+            activity.name_key = normalise_name(activity.name)
+        return super().bulk_create(objs, *args, **kwargs)
+
 
 class Activity(models.Model):
     """A task, milestone, decision or deliverable. Planned dates can move; the baseline keeps
@@ -61,6 +74,10 @@ class Activity(models.Model):
         Phase, on_delete=models.SET_NULL, null=True, blank=True, related_name="activities"
     )
     name = models.CharField(max_length=300)
+    # The name as names are compared (case, accents and spacing do not count; see
+    # raci.names.normalise_name), unique in the project: imports and exports match activities by
+    # name, so two that read alike could never be told apart in a spreadsheet.
+    name_key = models.TextField(editable=False, default="")
     kind = models.CharField(max_length=12, choices=ActivityKind.choices, default=ActivityKind.TASK)
     description = models.TextField(blank=True)
     position = models.PositiveIntegerField(default=0)
@@ -84,15 +101,28 @@ class Activity(models.Model):
         ordering = ["position", "pk"]
         verbose_name_plural = "activities"
         indexes = [models.Index(fields=["project", "position"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "name_key"], name="activity_name_unique_in_project"
+            )
+        ]
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_key = normalise_name(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_key"}
+        super().save(*args, **kwargs)
 
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
     def clean(self):
+        self.name_key = normalise_name(self.name)  # before full_clean validates the constraint
         errors = {}
         if self.planned_start and self.planned_finish and self.planned_finish < self.planned_start:
             errors["planned_finish"] = "The planned finish is before the planned start."
@@ -136,6 +166,36 @@ class Assignment(models.Model):
 
     def __str__(self):
         return f"{self.party.name}: {self.letter} on {self.activity.name}"
+
+    def get_additional_data(self):
+        return {"org_id": self.activity.project.org_id, "project_id": self.activity.project_id}
+
+
+class ConsultedInput(models.Model):
+    """A Consulted party gave their input on an activity (two-way, before sign-off): when, and
+    what they said. One record per party and activity; recording again updates it."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="inputs_given")
+    party = models.ForeignKey(
+        "stakeholders.Party", on_delete=models.CASCADE, related_name="inputs_given"
+    )
+    given_on = models.DateField("input given on")
+    note = models.TextField(blank=True, help_text="What they said, or where it is written down.")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["given_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["activity", "party"], name="one_consulted_input_per_activity_and_party"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.party.name} gave input on {self.activity.name} ({self.given_on})"
 
     def get_additional_data(self):
         return {"org_id": self.activity.project.org_id, "project_id": self.activity.project_id}
@@ -214,7 +274,10 @@ class SipocProcess(models.Model):
         ordering = ["position", "pk"]
         verbose_name = "SIPOC process"
         constraints = [
-            models.UniqueConstraint(fields=["project", "name"], name="sipoc_name_unique_in_project")
+            # whatever its case, as sipoc_create checks
+            models.UniqueConstraint(
+                Lower("name"), "project", name="sipoc_name_unique_in_project_ci"
+            )
         ]
 
     def __str__(self):
@@ -254,11 +317,20 @@ class SipocSupplier(SipocPart):
         return self.party.name
 
 
+class FlowKind(models.TextChoices):
+    """What an input or output of a process is (optional)."""
+
+    MATERIAL = "material", "Material"
+    SERVICE = "service", "Service"
+    INFORMATION = "information", "Information"
+
+
 class SipocInput(SipocPart):
     """Something the process needs (I), and optionally who supplies it."""
 
     process = models.ForeignKey(SipocProcess, on_delete=models.CASCADE, related_name="inputs")
     name = models.CharField(max_length=300)
+    kind = models.CharField("type", max_length=12, choices=FlowKind.choices, blank=True)
     supplier = models.ForeignKey(
         SipocSupplier, on_delete=models.SET_NULL, null=True, blank=True, related_name="inputs"
     )
@@ -282,6 +354,7 @@ class SipocOutput(SipocPart):
 
     process = models.ForeignKey(SipocProcess, on_delete=models.CASCADE, related_name="outputs")
     name = models.CharField(max_length=300)
+    kind = models.CharField("type", max_length=12, choices=FlowKind.choices, blank=True)
     # The deliverable in the plan that is this output, when there is one.
     activity = models.ForeignKey(
         Activity, on_delete=models.SET_NULL, null=True, blank=True, related_name="sipoc_outputs"

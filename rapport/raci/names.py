@@ -38,10 +38,15 @@ from dataclasses import dataclass, field
 from rapport.raci.rules import LETTER_NAMES, LETTERS, Activity, Assignment, Party
 
 LIST_HEADER = ("Activity", "Responsible", "Accountable", "Consulted", "Informed")
+# The optional column after Activity, in both layouts, that says which phase an activity is in.
+PHASE_HEADER = "Phase"
+PHASE_WORDS = frozenset({"phase", "stage"})
 # Header spellings the list layout accepts, after normalise_name; the value is the column's role.
 _LIST_COLUMNS = {
     "activity": "activity",
     "task": "activity",
+    "phase": "phase",
+    "stage": "phase",
     "responsible": "R",
     "r": "R",
     "accountable": "A",
@@ -188,12 +193,15 @@ class LayoutRead:
     ``activities``: the activity names in row order, including rows with no letter (they still
     need an Accountable). ``cells``: the letters. ``accountable_does_work``: activities whose
     Accountable also does the work. ``problems``: everything that could not be read.
+    ``phases``: activity name -> phase name ("" for none) when the sheet has a Phase column,
+    None when it has none (then the activities' phases are left as they are).
     """
 
     activities: list[str] = field(default_factory=list)
     cells: list[NamedCell] = field(default_factory=list)
     accountable_does_work: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    phases: dict[str, str] | None = None
 
     @property
     def ok(self) -> bool:
@@ -245,9 +253,14 @@ class _ActivityRows:
 
 
 def grid_to_assignments(
-    header_names: Sequence[object], rows: Iterable[Sequence[object]], *, first_row: int = 2
+    header_names: Sequence[object],
+    rows: Iterable[Sequence[object]],
+    *,
+    first_row: int = 2,
+    with_phase: bool = False,
 ) -> LayoutRead:
-    """Read the grid layout: activity names in column A, one party per column from B on.
+    """Read the grid layout: activity names in column A, one party per column from B on (from C
+    on ``with_phase``, when column B holds each activity's phase).
 
     ``header_names`` are the party names heading columns B, C, ... (without the label over
     column A); ``rows`` are the data rows, each starting with the activity name, the first of them
@@ -255,13 +268,14 @@ def grid_to_assignments(
     (any case), "A/R" for an Accountable who does the work, or nothing ("" or "-"). Wholly blank
     rows are skipped. Every unreadable cell becomes a :class:`Problem`.
     """
-    read = LayoutRead()
+    read = LayoutRead(phases={} if with_phase else None)
+    first_party = 2 if with_phase else 1  # 0-based offset of the first party column in a row
     header_row = first_row - 1
     parties: list[str | None] = []  # per party column; None when the header is blank or repeated
     column_of: dict[str, int] = {}
     repeated_columns: set[int] = set()
     for offset, raw in enumerate(header_names):
-        column = offset + 2
+        column = offset + first_party + 1
         name = _text(raw)
         key = normalise_name(name)
         if not name:
@@ -287,15 +301,17 @@ def grid_to_assignments(
     for row_number, row in enumerate(rows, start=first_row):
         values = [_text(value) for value in row]
         activity = values[0] if values else ""
-        letters = values[1:]
+        letters = values[first_party:]
         has_content = any(text not in _EMPTY_MARKS for text in letters)
         if not activity_rows.accept(activity, row_number, has_content):
             continue
+        if read.phases is not None:
+            read.phases[activity] = values[1] if len(values) > 1 else ""
         does_work = False
         for offset, text in enumerate(letters):
             if text in _EMPTY_MARKS:
                 continue
-            column = offset + 2
+            column = offset + first_party + 1
             party = parties[offset] if offset < len(parties) else None
             if column in repeated_columns:
                 continue  # reported once, on the header row
@@ -358,7 +374,8 @@ def list_to_assignments(
     """Read the list layout: columns Activity, Responsible, Accountable, Consulted, Informed.
 
     ``header`` is the header row (its columns may come in any order; "Task" and the single letters
-    R, A, C, I are accepted, other columns such as Notes are ignored); ``rows`` are the data rows,
+    R, A, C, I are accepted, an optional Phase column is read, other columns such as Notes are
+    ignored); ``rows`` are the data rows,
     the first being spreadsheet row ``first_row``. Cells hold names separated by ``;``, ``,`` or
     new lines. A name under both Responsible and Accountable is an Accountable who does the work;
     any other name given two letters on one row is a :class:`Problem`, as is a missing column.
@@ -388,6 +405,9 @@ def list_to_assignments(
         return read  # without activity names no row can be placed
 
     activity_column = role_column["activity"]
+    phase_column = role_column.get("phase")
+    if phase_column is not None:
+        read.phases = {}
     letter_columns = [(letter, role_column[letter]) for letter in LETTERS if letter in role_column]
     activity_rows = _ActivityRows(read)
     for row_number, row in enumerate(rows, start=first_row):
@@ -398,6 +418,8 @@ def list_to_assignments(
         has_content = any(names for _, _, names in names_by_letter)
         if not activity_rows.accept(activity, row_number, has_content):
             continue
+        if phase_column is not None:
+            read.phases[activity] = _text(_at(row, phase_column))
         # normalised name -> (letter, column, index in read.cells) of its first appearance on this row
         placed: dict[str, tuple[str, int, int]] = {}
         does_work = False

@@ -36,6 +36,7 @@ CODES = (
     "no-responsible",
     "accountable-is-group",
     "too-many-consulted",
+    "signed-off-without-input",
     "overloaded",
     "customer-not-in-raci",
     "key-customer-not-informed",
@@ -49,6 +50,8 @@ class Activity:
 
     ``accountable_does_work`` says the Accountable person also does the work (an "A/R" cell), so
     the activity needs no separate Responsible. ``outcome_ids`` are the customer outcomes it serves.
+    ``signed_off`` says it is done (accepted); ``input_from`` are the ids of the parties whose
+    input on it is recorded (a Consulted party gives input before sign-off).
     """
 
     id: Hashable
@@ -57,6 +60,8 @@ class Activity:
     is_open: bool
     accountable_does_work: bool = False
     outcome_ids: tuple = ()
+    signed_off: bool = False
+    input_from: frozenset = frozenset()
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -65,6 +70,7 @@ class Activity:
             )
         # Accept any iterable of ids but keep the dataclass hashable and immutable.
         object.__setattr__(self, "outcome_ids", tuple(self.outcome_ids))
+        object.__setattr__(self, "input_from", frozenset(self.input_from))
 
 
 @dataclass(frozen=True)
@@ -171,7 +177,8 @@ def raci_check(
     """Check a RACI matrix and return its findings, errors first, then in activity and party order.
 
     Codes: ``no-accountable`` and ``multiple-accountable`` (errors); ``no-responsible``,
-    ``accountable-is-group``, ``too-many-consulted``, ``overloaded``, ``customer-not-in-raci``,
+    ``accountable-is-group``, ``too-many-consulted``, ``signed-off-without-input``, ``overloaded``,
+    ``customer-not-in-raci``,
     ``key-customer-not-informed`` and ``outcome-not-served`` (warnings).
 
     Raises ``ValueError`` for input that is not a matrix (see the module docstring). When
@@ -191,6 +198,7 @@ def raci_check(
     accountables: dict[Hashable, list[Party]] = {}
     responsible_count: dict[Hashable, int] = {}
     consulted_count: dict[Hashable, int] = {}
+    no_input: list[tuple[Activity, Party]] = []  # Consulted on a signed-off activity, no input
     open_load: dict[Hashable, int] = {}  # party id -> open activities it is R or A on
     in_matrix: set[Hashable] = set()
     on_key_activity: set[Hashable] = set()  # parties with any letter on a milestone or decision
@@ -228,6 +236,8 @@ def raci_check(
             responsible_count[activity.id] = responsible_count.get(activity.id, 0) + 1
         elif cell.letter == "C":
             consulted_count[activity.id] = consulted_count.get(activity.id, 0) + 1
+            if activity.signed_off and party.id not in activity.input_from:
+                no_input.append((activity, party))
         if cell.letter in ("R", "A") and activity.is_open:
             open_load[party.id] = open_load.get(party.id, 0) + 1
 
@@ -235,6 +245,17 @@ def raci_check(
     findings += _activity_findings(
         activities, accountables, responsible_count, consulted_count, party_index, thresholds
     )
+    findings += [
+        _finding(
+            "signed-off-without-input",
+            "warning",
+            f"'{activity.name}' was signed off without input from '{party.name}', who is "
+            "Consulted: record their input (when and what), or ask for it now.",
+            activity=activity,
+            party=party,
+        )
+        for activity, party in no_input
+    ]
     findings += _overload_findings(activities, parties, open_load, thresholds)
     findings += _customer_findings(parties, in_matrix, on_key_activity, activities, thresholds)
     findings += _outcome_findings(activities, outcomes, outcome_index)
@@ -401,9 +422,11 @@ def _customer_findings(
         ]
         if key and party.id not in on_key_activity:
             where = (
-                "make them Consulted or Informed on the milestones and decisions that matter to them."
+                "make them Consulted or Informed on the milestones and decisions that matter to them, "
+                "and check that the communication plan keeps them aware."
                 if has_key_activity
-                else "the plan has no milestones or decisions yet to keep them informed on."
+                else "the plan has no milestones or decisions yet; until it has, keep them "
+                "informed through the communication plan."
             )
             findings.append(
                 _finding(

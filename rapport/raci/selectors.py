@@ -11,11 +11,20 @@ from dataclasses import dataclass, field
 
 from django.db.models import F
 from django.db.models.functions import Lower
+from django.urls import reverse
 
 from rapport.stakeholders.models import Outcome, Party, ProjectStakeholder
 
 from . import rules
-from .models import Activity, Assignment, Phase, RaciSettings
+from .models import (
+    OPEN_STATUSES,
+    Activity,
+    ActivityKind,
+    Assignment,
+    ConsultedInput,
+    Phase,
+    RaciSettings,
+)
 
 # Rows of the matrix page per page, and the choices offered; "all" is the whole matrix at once.
 ROWS_PER_PAGE = 100
@@ -43,6 +52,10 @@ class MatrixActivity:
     @property
     def is_open(self) -> bool:
         return self.status in ("not_started", "in_progress")
+
+    @property
+    def signed_off(self) -> bool:
+        return self.status == "done"
 
 
 @dataclass(frozen=True)
@@ -81,6 +94,9 @@ class Matrix:
     outcomes: list[MatrixOutcome]
     thresholds: rules.Thresholds
     assignment_count: int = 0
+    # activity id -> ids of the parties whose input on it is recorded (Consulted input)
+    inputs: dict[int, set[int]] = field(default_factory=dict)
+    project: object = None
     _phase_by_id: dict = field(default_factory=dict, repr=False)
 
     def phase_of(self, activity: MatrixActivity) -> MatrixPhase | None:
@@ -104,6 +120,8 @@ class Matrix:
                 is_open=a.is_open,
                 accountable_does_work=a.accountable_does_work,
                 outcome_ids=a.outcome_ids,
+                signed_off=a.signed_off,
+                input_from=self.inputs.get(a.id, ()),
             )
             for a in self.activities
         ]
@@ -141,7 +159,7 @@ def raci_settings_get(project) -> RaciSettings:
 
 
 def matrix_get(project) -> Matrix:
-    """The whole RACI of `project` in at most eight queries, whatever its size."""
+    """The whole RACI of `project` in at most nine queries, whatever its size."""
     settings = RaciSettings.objects.filter(project=project).first()
     phases = [
         MatrixPhase(**row)
@@ -216,7 +234,14 @@ def matrix_get(project) -> Matrix:
         .order_by(F("is_csf").desc(), "title", "pk")
         .values("id", "title", "is_csf")
     ]
+    inputs: dict[int, set[int]] = {}
+    for activity_id, party_id in ConsultedInput.objects.filter(
+        activity__project=project
+    ).values_list("activity_id", "party_id"):
+        inputs.setdefault(activity_id, set()).add(party_id)
     return Matrix(
+        project=project,
+        inputs=inputs,
         phases=phases,
         activities=activities,
         parties=parties,
@@ -238,9 +263,75 @@ def raci_findings(matrix: Matrix) -> list[rules.Finding]:
     )
 
 
+@dataclass(frozen=True)
+class ConsultedRow:
+    """A Consulted party of one activity and their recorded input (None: not given yet)."""
+
+    party: Party
+    input: ConsultedInput | None
+    consulted: bool = True  # False: input recorded, but the party is no longer Consulted
+
+
+def consulted_rows(activity) -> list[ConsultedRow]:
+    """Each Consulted party of `activity` with their input, then inputs of parties no longer
+    Consulted (two queries)."""
+    inputs = {
+        i.party_id: i
+        for i in ConsultedInput.objects.filter(activity=activity).select_related(
+            "party", "recorded_by"
+        )
+    }
+    consulted = [
+        a.party
+        for a in Assignment.objects.filter(activity=activity, letter="C")
+        .select_related("party")
+        .order_by(Lower("party__name"), "party_id")
+    ]
+    rows = [ConsultedRow(party, inputs.pop(party.pk, None)) for party in consulted]
+    rows += [ConsultedRow(i.party, i, consulted=False) for i in inputs.values()]
+    return rows
+
+
+def consulted_progress(project) -> dict[int, dict]:
+    """Per activity with Consulted parties: how many, how many gave input, and who has not (two
+    queries for the whole project)."""
+    given = set(
+        ConsultedInput.objects.filter(activity__project=project).values_list(
+            "activity_id", "party_id"
+        )
+    )
+    progress: dict[int, dict] = {}
+    for activity_id, party_id, name in (
+        Assignment.objects.filter(activity__project=project, letter="C")
+        .order_by(Lower("party__name"), "party_id")
+        .values_list("activity_id", "party_id", "party__name")
+    ):
+        entry = progress.setdefault(activity_id, {"consulted": 0, "given": 0, "missing": []})
+        entry["consulted"] += 1
+        if (activity_id, party_id) in given:
+            entry["given"] += 1
+        else:
+            entry["missing"].append(name)
+    return progress
+
+
+def finding_link(finding: rules.Finding, project) -> str | None:
+    """Where a finding is fixed, when that is a page of its own: the Consulted input of an
+    activity, or the communication plan for a key customer who hears nothing."""
+    if project is None:
+        return None
+    args = [project.org.slug, project.code]
+    if finding.code == "signed-off-without-input":
+        return reverse("raci-activity-consulted", args=[*args, finding.activity_id])
+    if finding.code == "key-customer-not-informed":
+        return reverse("comms-plan", args=args) + "#informed"
+    return None
+
+
 def finding_dict(finding: rules.Finding, matrix: Matrix | None = None) -> dict:
     """A finding as the API and CLI print it, naming the outcome of an outcome finding too."""
     data = finding.to_dict()
+    data["link"] = finding_link(finding, matrix.project if matrix else None)
     data["outcome"] = None
     if finding.outcome_id is not None and matrix is not None:
         data["outcome"] = next(
@@ -413,6 +504,7 @@ def sipoc_as_dict(view: SipocView) -> dict:
             {
                 "id": i.pk,
                 "name": i.name,
+                "kind": i.kind or None,
                 "supplier": i.supplier.party_id if i.supplier else None,
             }
             for i in view.inputs
@@ -422,6 +514,7 @@ def sipoc_as_dict(view: SipocView) -> dict:
             {
                 "id": o.pk,
                 "name": o.name,
+                "kind": o.kind or None,
                 "activity_id": o.activity_id,
                 "outcome_ids": [x.pk for x in view.outcomes_of_output(o)],
             }
@@ -439,3 +532,14 @@ def sipoc_as_dict(view: SipocView) -> dict:
         ],
         "findings": [f.to_dict() for f in view.findings],
     }
+
+
+def milestones_next(project, *, limit: int = 3):
+    """The project's next open milestones by planned finish, for the overview."""
+    return (
+        Activity.objects.filter(
+            project=project, kind=ActivityKind.MILESTONE, status__in=OPEN_STATUSES
+        )
+        .exclude(planned_finish=None)
+        .order_by("planned_finish", "position")[:limit]
+    )

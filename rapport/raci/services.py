@@ -4,18 +4,24 @@ Services are keyword-only and atomic, validate before they write and record each
 audit history with its actor. Pages, the API and the CLI call these and nothing else to write.
 """
 
+from datetime import date
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 
+from rapport.lib import bulk_audit
 from rapport.lib.audit import acting_as
-from rapport.lib.validation import field_error, validated_save
+from rapport.lib.validation import field_error, unique_write, validated_save
 from rapport.stakeholders import services as stakeholders
 from rapport.stakeholders.models import Outcome, Party, ProjectStakeholder
 
 from .models import (
     Activity,
     Assignment,
+    ConsultedInput,
+    FlowKind,
     Phase,
     RaciSettings,
     SipocCustomer,
@@ -53,22 +59,25 @@ def _check_activity_name(project, name: str, *, exclude_pk=None) -> None:
     key = normalise_name(name)
     if not key:
         return  # the model's own validation says the name is required
-    others = Activity.objects.filter(project=project).exclude(pk=exclude_pk)
-    for other in others.values_list("name", flat=True):
-        if normalise_name(other) == key:
-            raise field_error(
-                "name",
-                f"{project.code} already has an activity called “{other}”: use another name.",
-            )
+    others = Activity.objects.filter(project=project, name_key=key).exclude(pk=exclude_pk)
+    other = others.values_list("name", flat=True).first()  # the constraint's index finds it
+    if other is not None:
+        raise field_error(
+            "name", f"{project.code} already has an activity called “{other}”: use another name."
+        )
+
+
+def _check_phase_name(project, name: str, *, exclude_pk=None) -> None:
+    if project.phases.filter(name__iexact=name).exclude(pk=exclude_pk).exists():
+        raise field_error("name", f"{project.code} already has a phase called {name}.")
 
 
 @transaction.atomic
 def phase_create(*, actor, project, name: str) -> Phase:
     name = (name or "").strip()
-    if project.phases.filter(name__iexact=name).exists():
-        raise field_error("name", f"{project.code} already has a phase called {name}.")
+    _check_phase_name(project, name)
     phase = Phase(project=project, name=name, position=_next_position(project.phases))
-    with acting_as(actor):
+    with acting_as(actor), unique_write(lambda: _check_phase_name(project, name)):
         return validated_save(phase)
 
 
@@ -92,8 +101,48 @@ def activity_create(*, actor, project, name: str, phase: Phase | None = None, **
         activity.baseline_start = activity.planned_start
     if activity.baseline_finish is None:
         activity.baseline_finish = activity.planned_finish
-    with acting_as(actor):
+    with acting_as(actor), unique_write(lambda: _check_activity_name(project, name)):
         return validated_save(activity)
+
+
+@transaction.atomic
+def activities_create_many(*, actor, project, rows: list[dict]) -> list[Activity]:
+    """Add many activities at the end of the project at once (an import): `rows` are dicts of
+    `name`, and optionally `phase` and other activity fields, in order.
+
+    One bulk insert and one batch of history entries instead of a save per row, so that a
+    3,000-row import holds SQLite's write lock for a moment. The caller has checked the names
+    (the import's plan); the unique constraint on the name's key refuses any that raced in."""
+    if not rows:
+        return []
+    position = _next_position(project.activities)
+    activities = []
+    for offset, row in enumerate(rows):
+        row = dict(row)
+        unknown = set(row) - set(ACTIVITY_FIELDS) - {"phase"}
+        if unknown:
+            raise field_error("activity", f"Unknown activity fields: {', '.join(sorted(unknown))}")
+        activity = Activity(project=project, position=position + offset, **row)
+        activity.name = (activity.name or "").strip()
+        activity.baseline_start = activity.baseline_start or activity.planned_start
+        activity.baseline_finish = activity.baseline_finish or activity.planned_finish
+        # Fields and clean() only: the related rows and the names were checked by the caller.
+        activity.full_clean(
+            exclude=["project", "phase"], validate_unique=False, validate_constraints=False
+        )
+        activities.append(activity)
+    activities = Activity.objects.bulk_create(activities, batch_size=500)
+    if activities and activities[0].pk is None:  # a backend that returns no ids: read them back
+        ids = dict(
+            Activity.objects.filter(
+                project=project, name_key__in=[a.name_key for a in activities]
+            ).values_list("name_key", "pk")
+        )
+        for activity in activities:
+            activity.pk = ids[activity.name_key]
+    with acting_as(actor):
+        bulk_audit.log_created(activities)
+    return activities
 
 
 @transaction.atomic
@@ -104,9 +153,13 @@ def activity_update(*, actor, activity: Activity, **fields) -> Activity:
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
     for name, value in fields.items():
         setattr(activity, name, value.strip() if isinstance(value, str) else value)
-    if "name" in fields:
+
+    def check_name():
         _check_activity_name(activity.project, activity.name, exclude_pk=activity.pk)
-    with acting_as(actor):
+
+    if "name" in fields:
+        check_name()
+    with acting_as(actor), unique_write(check_name):
         return validated_save(activity)
 
 
@@ -120,10 +173,13 @@ def activity_delete(*, actor, activity: Activity) -> None:
 def phase_update(*, actor, phase: Phase, name: str) -> Phase:
     """Rename a phase."""
     name = (name or "").strip()
-    if phase.project.phases.filter(name__iexact=name).exclude(pk=phase.pk).exists():
-        raise field_error("name", f"{phase.project.code} already has a phase called {name}.")
+
+    def check_name():
+        _check_phase_name(phase.project, name, exclude_pk=phase.pk)
+
+    check_name()
     phase.name = name
-    with acting_as(actor):
+    with acting_as(actor), unique_write(check_name):
         return validated_save(phase)
 
 
@@ -239,12 +295,86 @@ def raci_assign(
                 current.delete()
             return None
         if current is None:
-            return validated_save(Assignment(activity=activity, party=party, letter=letter))
+
+            def cell_taken():
+                if Assignment.objects.filter(activity=activity, party=party).exists():
+                    raise field_error(
+                        "letter",
+                        f"{party.name} was given a letter on '{activity.name}' by someone else "
+                        "at the same moment: reload to see it, then change it if need be.",
+                    )
+
+            with unique_write(cell_taken):
+                return validated_save(Assignment(activity=activity, party=party, letter=letter))
         if current.letter != letter:
             current.activity, current.party = activity, party
             current.letter = letter
             current.save(update_fields=["letter"])
         return current
+
+
+# --- Consulted input ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def consulted_input_record(
+    *, actor, activity: Activity, party: Party, given_on: date, note: str = ""
+) -> ConsultedInput:
+    """Record that `party`, Consulted on `activity`, gave their input on `given_on` (and what
+    it was). Recording again for the same party and activity replaces the date and note."""
+    if party.org_id != activity.project.org_id:
+        raise field_error("party", "That party is in another organisation's register.")
+    if not Assignment.objects.filter(activity=activity, party=party, letter="C").exists():
+        raise field_error(
+            "party",
+            f"{party.name} is not Consulted on '{activity.name}': only a Consulted party's input "
+            "is recorded here (give them a C first).",
+        )
+    if given_on is None:
+        raise field_error("given_on", "Say when they gave their input.")
+    if given_on > timezone.localdate():
+        raise field_error("given_on", "Input cannot be given in the future: use today or earlier.")
+    note = (note or "").strip()
+    current = (
+        ConsultedInput.objects.select_for_update().filter(activity=activity, party=party).first()
+    )
+    with acting_as(actor):
+        if current is None:
+
+            def recorded_meanwhile():
+                if ConsultedInput.objects.filter(activity=activity, party=party).exists():
+                    raise field_error(
+                        "party",
+                        f"Someone recorded {party.name}'s input at the same moment: reload to "
+                        "see it.",
+                    )
+
+            with unique_write(recorded_meanwhile):
+                return validated_save(
+                    ConsultedInput(
+                        activity=activity,
+                        party=party,
+                        given_on=given_on,
+                        note=note,
+                        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+                    )
+                )
+        current.activity, current.party = activity, party
+        if (current.given_on, current.note) != (given_on, note):
+            current.given_on, current.note = given_on, note
+            current.recorded_at = timezone.now()
+            validated_save(current)
+        return current
+
+
+@transaction.atomic
+def consulted_input_remove(*, actor, activity: Activity, party: Party) -> None:
+    """Forget a recorded input (recorded by mistake); the history keeps it."""
+    current = ConsultedInput.objects.filter(activity=activity, party=party).first()
+    if current is not None:
+        current.activity, current.party = activity, party
+        with acting_as(actor):
+            current.delete()
 
 
 @transaction.atomic
@@ -297,7 +427,7 @@ def raci_settings_update(*, actor, project, **fields) -> RaciSettings:
     settings = settings or RaciSettings(project=project)
     for name, value in fields.items():
         setattr(settings, name, value)
-    with acting_as(actor):
+    with acting_as(actor), unique_write(lambda: None):  # two first changes at once: a Conflict
         return validated_save(settings)
 
 
@@ -328,26 +458,36 @@ COLUMN_LABELS = {
 def sipoc_create(*, actor, project, name: str, description: str = "") -> SipocProcess:
     """Start a SIPOC + Outcome for one process of the project."""
     name = (name or "").strip()
-    if project.sipocs.filter(name__iexact=name).exists():
-        raise field_error("name", f"{project.code} already has a process called {name}.")
+
+    def check_name():
+        if project.sipocs.filter(name__iexact=name).exists():
+            raise field_error("name", f"{project.code} already has a process called {name}.")
+
+    check_name()
     process = SipocProcess(
         project=project,
         name=name,
         description=(description or "").strip(),
         position=_next_position(project.sipocs),
     )
-    with acting_as(actor):
+    with acting_as(actor), unique_write(check_name):
         return validated_save(process)
 
 
 @transaction.atomic
 def sipoc_update(*, actor, process: SipocProcess, name: str, description: str = "") -> SipocProcess:
     name = (name or "").strip()
-    if process.project.sipocs.filter(name__iexact=name).exclude(pk=process.pk).exists():
-        raise field_error("name", f"{process.project.code} already has a process called {name}.")
+
+    def check_name():
+        if process.project.sipocs.filter(name__iexact=name).exclude(pk=process.pk).exists():
+            raise field_error(
+                "name", f"{process.project.code} already has a process called {name}."
+            )
+
+    check_name()
     process.name = name
     process.description = (description or "").strip()
-    with acting_as(actor):
+    with acting_as(actor), unique_write(check_name):
         return validated_save(process)
 
 
@@ -385,18 +525,21 @@ def sipoc_item_add(
     outcome: Outcome | None = None,
     supplier: SipocSupplier | None = None,
     activity: Activity | None = None,
+    kind: str = "",
 ):
     """Add an entry to one column of a SIPOC.
 
     suppliers and customers take a `party` of the register; outcomes take a customer `outcome`
     of the project; inputs, steps and outputs take a `name` (an input may name its `supplier`,
-    an output the deliverable `activity` it is). A SIPOC has at most seven process steps. A new
+    an output the deliverable `activity` it is; both may say their `kind`: material, service or
+    information). A SIPOC has at most seven process steps. A new
     customer starts with the outcomes it is concerned with in the register, when the SIPOC has
     them.
     """
     if column not in SIPOC_COLUMNS:
         raise field_error("column", f"A SIPOC has no column '{column}'.")
     name = (name or "").strip()
+    kind = _flow_kind(kind, column)
     position = 0
     with acting_as(actor):
         if column in ("suppliers", "customers"):
@@ -404,12 +547,18 @@ def sipoc_item_add(
                 raise field_error("party", "Choose a party from the register.")
             _process_party(process, party)
             model = SipocSupplier if column == "suppliers" else SipocCustomer
-            if model.objects.filter(process=process, party=party).exists():
-                raise field_error(
-                    "party", f"{party.name} is a {COLUMN_LABELS[column]} of this process already."
-                )
+
+            def check_party():
+                if model.objects.filter(process=process, party=party).exists():
+                    raise field_error(
+                        "party",
+                        f"{party.name} is a {COLUMN_LABELS[column]} of this process already.",
+                    )
+
+            check_party()
             position = _next_position(model.objects.filter(process=process))
-            item = validated_save(model(process=process, party=party, position=position))
+            with unique_write(check_party):
+                item = validated_save(model(process=process, party=party, position=position))
             if column == "customers":
                 concerned = list(
                     process.outcomes.filter(positions__stakeholder__party=party).distinct()
@@ -438,13 +587,23 @@ def sipoc_item_add(
         elif column == "inputs":
             if supplier is not None and supplier.process_id != process.pk:
                 raise field_error("supplier", "That supplier is in another process.")
-            item = SipocInput(process=process, name=name, supplier=supplier)
+            item = SipocInput(process=process, name=name, supplier=supplier, kind=kind)
         else:
             if activity is not None and activity.project_id != process.project_id:
                 raise field_error("activity", "That activity belongs to another project.")
-            item = SipocOutput(process=process, name=name, activity=activity)
+            item = SipocOutput(process=process, name=name, activity=activity, kind=kind)
         item.position = _next_position(type(item).objects.filter(process=process))
         return validated_save(item)
+
+
+def _flow_kind(kind: str | None, column: str) -> str:
+    """The type of an input or output: '' (not said), material, service or information."""
+    kind = (kind or "").strip().lower()
+    if kind and column not in ("inputs", "outputs"):
+        raise field_error("kind", "Only inputs and outputs have a type.")
+    if kind and kind not in FlowKind.values:
+        raise field_error("kind", "The type is material, service or information (or none).")
+    return kind
 
 
 def sipoc_item_get(process: SipocProcess, column: str, item_id: int):
@@ -523,8 +682,8 @@ def sipoc_links_set(*, actor, process: SipocProcess, produces, serves) -> None:
 def sipoc_replace(*, actor, process: SipocProcess, content: dict) -> SipocProcess:
     """Replace everything in a SIPOC's columns at once (the API's PUT).
 
-    `content` has `suppliers` (party ids), `inputs` ({name, supplier: party id or None}),
-    `steps` (names), `outputs` ({name, activity_id, outcome_ids}), `outcome_ids` and
+    `content` has `suppliers` (party ids), `inputs` ({name, supplier: party id or None, kind}),
+    `steps` (names), `outputs` ({name, activity_id, outcome_ids, kind}), `outcome_ids` and
     `customers` ({party_id, outcome_ids}). Everything is checked before anything changes.
     """
     project = process.project
@@ -583,6 +742,9 @@ def sipoc_replace(*, actor, process: SipocProcess, content: dict) -> SipocProces
     ]:
         if not (name or "").strip():
             raise field_error("names", "Every input, step and output needs a name.")
+    for column in ("inputs", "outputs"):
+        for entry in content[column]:
+            entry["kind"] = _flow_kind(entry.get("kind"), column)
 
     with acting_as(actor):
         for model in (SipocInput, SipocSupplier, SipocStep, SipocOutput, SipocCustomer):
@@ -601,6 +763,7 @@ def sipoc_replace(*, actor, process: SipocProcess, content: dict) -> SipocProces
                     process=process,
                     name=entry["name"].strip(),
                     supplier=suppliers.get(entry.get("supplier")),
+                    kind=entry["kind"],
                     position=position,
                 )
             )
@@ -612,6 +775,7 @@ def sipoc_replace(*, actor, process: SipocProcess, content: dict) -> SipocProces
                     process=process,
                     name=entry["name"].strip(),
                     activity=activities.get(entry["activity_id"]),
+                    kind=entry["kind"],
                     position=position,
                 )
             )

@@ -9,13 +9,21 @@ from .spreadsheets import safe_text
 COLUMNS = ("Suppliers", "Inputs", "Process", "Outputs", "Outcomes", "Customers")
 
 
+def _with_kind(item) -> str:
+    """'Order form [information]': the name, and its type when one is given."""
+    return f"{item.name} [{item.get_kind_display().lower()}]" if item.kind else item.name
+
+
 def sipoc_columns(view) -> list[list[str]]:
     """The text of each of the six columns, top to bottom."""
     return [
         [s.party.name for s in view.suppliers],
-        [f"{i.name} (from {i.supplier.party.name})" if i.supplier else i.name for i in view.inputs],
+        [
+            _with_kind(i) + (f" (from {i.supplier.party.name})" if i.supplier else "")
+            for i in view.inputs
+        ],
         [f"{n}. {s.name}" for n, s in enumerate(view.steps, start=1)],
-        [o.name for o in view.outputs],
+        [_with_kind(o) for o in view.outputs],
         [o.title for o in view.outcomes],
         [c.party.name for c in view.customers],
     ]

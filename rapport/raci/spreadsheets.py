@@ -18,13 +18,12 @@ import zipfile
 from copy import copy
 from decimal import Decimal
 
+from rapport.lib.xlsx_guard import xlsx_archive_problem
+
 MAX_ROWS = 20_000  # data rows in one file
 MAX_COLUMNS = 1_000  # a grid has one column per party
 MAX_CELL_CHARS = 10_000
-# An XLSX is a zip of XML: a real sheet expands a few times, a zip bomb a thousand times.
-MAX_XLSX_UNCOMPRESSED = 300 * 1024 * 1024
-MAX_XLSX_RATIO = 200
-MAX_XLSX_MEMBERS = 500
+# Zip bombs: an XLSX's unpacked size and ratio are checked first (rapport.lib.xlsx_guard).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -212,39 +211,9 @@ def _read_csv(content: bytes, max_rows: int):
 
 
 def _check_zip(content: bytes) -> None:
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(content))
-        members = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError):
-        raise FileProblem(
-            "The file looks like an XLSX but is damaged (not a valid zip archive)."
-        ) from None
-    if len(members) > MAX_XLSX_MEMBERS:
-        raise FileProblem(
-            "The XLSX file has too many parts to be a RACI; save it again from Excel."
-        )
-    total = sum(member.file_size for member in members)
-    if total > MAX_XLSX_UNCOMPRESSED:
-        raise FileProblem(
-            f"The XLSX file expands to {human_size(total)}, more than a RACI can be (limit "
-            f"{human_size(MAX_XLSX_UNCOMPRESSED)}). Nothing was imported."
-        )
-    for member in members:
-        if (
-            member.file_size > 1024 * 1024
-            and member.compress_size
-            and member.file_size / member.compress_size > MAX_XLSX_RATIO
-        ):
-            raise FileProblem(
-                "The XLSX file is compressed suspiciously well (a zip bomb?); it was not opened."
-            )
-    names = {member.filename for member in members}
-    if "[Content_Types].xml" not in names or not any(
-        name.startswith("xl/worksheets/") for name in names
-    ):
-        raise FileProblem(
-            "The file is a zip archive but not an Excel workbook: upload a CSV or XLSX file."
-        )
+    problem = xlsx_archive_problem(content, what="RACI")
+    if problem:
+        raise FileProblem(problem)
 
 
 def _read_xlsx(content: bytes, max_rows: int):
@@ -305,9 +274,12 @@ def write_csv(header: list[str], rows: list[list]) -> bytes:
     return b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")
 
 
-def write_xlsx(header: list[str], rows: list[list], *, title: str, grid: bool) -> bytes:
-    """One sheet with a bold, frozen header row and first column; text cells are never formulas.
+def write_xlsx(
+    header: list[str], rows: list[list], *, title: str, grid: bool, label_columns: int = 1
+) -> bytes:
+    """One sheet with a bold, frozen header row and first columns; text cells are never formulas.
 
+    The first `label_columns` columns (the activity, and its phase) are labels, not letters.
     In the grid layout each letter is coloured, a conditional format colours letters typed
     later too, and every cell of the grid offers a drop-down of R, A, C, I (a warning, not a
     refusal, so "A/R" can still be typed).
@@ -321,7 +293,8 @@ def write_xlsx(header: list[str], rows: list[list], *, title: str, grid: bool) -
 
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet(title[:31] or "RACI")
-    sheet.freeze_panes = "B2"
+    first_letter_column = get_column_letter(label_columns + 1)
+    sheet.freeze_panes = f"{first_letter_column}2"
     width = max(len(header), 1)
     last_column = get_column_letter(width)
     bold = Font(bold=True)
@@ -333,14 +306,12 @@ def write_xlsx(header: list[str], rows: list[list], *, title: str, grid: bool) -
 
     names = [len(str(row[0])) for row in rows[:2000] if row]
     sheet.column_dimensions["A"].width = min(60, max([12, *names]) + 2)
-    if grid:
-        for index in range(2, width + 1):
-            sheet.column_dimensions[get_column_letter(index)].width = 6
-    else:
-        for index in range(2, width + 1):
-            sheet.column_dimensions[get_column_letter(index)].width = 30
-    if grid and width > 1 and rows:
-        cells = f"B2:{last_column}{len(rows) + 1}"
+    for index in range(2, label_columns + 1):
+        sheet.column_dimensions[get_column_letter(index)].width = 20
+    for index in range(label_columns + 1, width + 1):
+        sheet.column_dimensions[get_column_letter(index)].width = 6 if grid else 30
+    if grid and width > label_columns and rows:
+        cells = f"{first_letter_column}2:{last_column}{len(rows) + 1}"
         validation = DataValidation(
             type="list",
             formula1='"R,A,C,I"',
@@ -371,7 +342,7 @@ def write_xlsx(header: list[str], rows: list[list], *, title: str, grid: bool) -
         cell = WriteOnlyCell(sheet, value=safe_text(value))
         cell.data_type = "s"
         cell.font = bold
-        if grid and header_cells:
+        if grid and len(header_cells) >= label_columns:
             cell.alignment = Alignment(text_rotation=90, horizontal="center")
         header_cells.append(cell)
     sheet.append(header_cells)
@@ -397,7 +368,7 @@ def write_xlsx(header: list[str], rows: list[list], *, title: str, grid: bool) -
             cell.data_type = "s"  # never a formula, whatever it starts with
             if index == 0:
                 cell._style = copy(name_template._style)
-            elif grid:
+            elif grid and index >= label_columns:
                 cell._style = copy(templates.get(text[0], plain_template._style))
             out.append(cell)
         sheet.append(out)

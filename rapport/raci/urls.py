@@ -16,6 +16,13 @@ urlpatterns = [
     path(P + "raci/parties/add/", views.party_add, name="raci-party-add"),
     path(P + "activities/", views.activities, name="raci-activities"),
     path(P + "activities/new/", views.activity_new, name="raci-activity-new"),
+    path(P + "raci/activities/add/", views.activity_quick_add, name="raci-activity-quick-add"),
+    path(P + "raci/timeline/", views.timeline_page, name="raci-timeline"),
+    path(
+        P + "activities/<int:activity_id>/schedule/",
+        views.activity_schedule,
+        name="raci-activity-schedule",
+    ),
     path(P + "activities/<int:activity_id>/edit/", views.activity_edit, name="raci-activity-edit"),
     path(
         P + "activities/<int:activity_id>/delete/",
@@ -23,6 +30,16 @@ urlpatterns = [
         name="raci-activity-delete",
     ),
     path(P + "activities/<int:activity_id>/move/", views.activity_move, name="raci-activity-move"),
+    path(
+        P + "activities/<int:activity_id>/consulted/",
+        views.activity_consulted,
+        name="raci-activity-consulted",
+    ),
+    path(
+        P + "activities/<int:activity_id>/consulted/input/",
+        views.consulted_input,
+        name="raci-consulted-input",
+    ),
     path(
         P + "activities/<int:activity_id>/letters/",
         views.activity_letters,

@@ -12,19 +12,39 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from rapport.accounts.access import project_view
 from rapport.lib.forms import add_service_errors
 from rapport.stakeholders.models import Outcome, Party, ProjectStakeholder
 
-from . import importing, selectors, services, spreadsheets
+from . import importing, selectors, services, spreadsheets, timeline
 from . import render as matrix_render
-from .forms import ActivityForm, ImportForm, PhaseForm, SettingsForm, SipocForm
-from .models import Activity, Phase, RaciImport, SipocProcess
+from .forms import (
+    ActivityForm,
+    ActivityScheduleForm,
+    AddColumnForm,
+    ImportForm,
+    PhaseForm,
+    SettingsForm,
+    SipocForm,
+)
+from .models import (
+    Activity,
+    ActivityKind,
+    ActivityStatus,
+    FlowKind,
+    Phase,
+    RaciImport,
+    SipocProcess,
+)
 from .rules import LETTER_NAMES, LETTERS
 
 FINDINGS_SHOWN = 25
+QUICK_ADD_ERROR = "raci_quick_add_error"
 WHO_CHOICES = (
     ("all", "Everyone"),
     ("customers", "Customers"),
@@ -119,7 +139,15 @@ def _findings_context(project, matrix, findings, params: dict | None = None):
     column_qs = urlencode({k: v for k, v in params.items() if k not in ("q", "who")})
     items = []
     for finding in findings:
-        if finding.activity_id is not None:
+        if finding.code == "signed-off-without-input":
+            link = _url("raci-activity-consulted", project, finding.activity_id)
+            link += f"#party-{finding.party_id}"
+            about = activity_names.get(finding.activity_id)
+        elif finding.code == "key-customer-not-informed":
+            # Keeping a key customer aware is the communication plan's job: go there.
+            link = _url("comms-plan", project) + "#informed"
+            about = party_names.get(finding.party_id)
+        elif finding.activity_id is not None:
             link = f"{base}?{row_qs + '&' if row_qs else ''}at={finding.activity_id}#a{finding.activity_id}"
             about = activity_names.get(finding.activity_id)
         elif finding.party_id is not None:
@@ -168,14 +196,8 @@ def matrix_page(request, project):
         cell_url=_url("raci-cell", project),
         empty_groups=filters.group == "outcome" and not filters.phase,
     )
-    addable = []
-    if project.can_manage:
-        on_project = {p.id for p in matrix.parties if p.on_project}
-        addable = [
-            p
-            for p in Party.objects.filter(org_id=project.org_id).only("id", "name", "organisation")
-            if p.pk not in on_project
-        ]
+    # A search box over the register, not a drop-down of every party in the organisation.
+    add_column = AddColumnForm(project=project) if project.can_manage else None
     return render(
         request,
         "raci/matrix.html",
@@ -189,13 +211,27 @@ def matrix_page(request, project):
             "filters": filters,
             "who_choices": WHO_CHOICES,
             "rows_choices": [*selectors.ROWS_CHOICES, "all"],
-            "addable": addable,
+            "add_column": add_column,
             "editable": editable,
             "letter_names": LETTER_NAMES,
             "filters_qs": filters.querystring(),
+            "quick_add": _quick_add_context(request, matrix, filters) if editable else None,
             **_findings_context(project, matrix, findings, filters.params()),
         },
     )
+
+
+def _quick_add_context(request, matrix, filters) -> dict:
+    """The "New activity" box under the matrix: what was typed if it was refused, and the phase
+    it goes in (the one filtered on, else the last activity's, where the new row will show)."""
+    phase_id = filters.phase
+    if phase_id is None and matrix.activities:
+        phase_id = matrix.activities[-1].phase_id
+    return {
+        "name": (request.GET.get("new") or "")[:300],
+        "phase": phase_id,
+        "error": request.session.pop(QUICK_ADD_ERROR, ""),
+    }
 
 
 @project_view("contribute")
@@ -391,6 +427,12 @@ def import_preview(request, project, raci_import_id):
 
 @project_view("view")
 def activities(request, project):
+    return _activities_page(request, project)
+
+
+def _activities_page(request, project, *, edited=None, edit_form=None):
+    """The Activities page; `edited`/`edit_form` redisplay one row's inline edit with its errors
+    and what was typed."""
     phases = list(project.phases.all())
     items = list(
         Activity.objects.filter(project=project)
@@ -399,7 +441,26 @@ def activities(request, project):
     )
     by_phase = {p.pk: [] for p in phases}
     loose = []
+    progress = selectors.consulted_progress(project)
+    promised = _promise_findings(project)
     for activity in items:
+        activity.consulted = progress.get(activity.pk)
+        activity.promise_findings = promised.get(activity.pk, [])
+        activity.schedule = {
+            "planned_start": activity.planned_start.isoformat() if activity.planned_start else "",
+            "planned_finish": (
+                activity.planned_finish.isoformat() if activity.planned_finish else ""
+            ),
+            "status": activity.status,
+            "errors": [],
+        }
+        if edited is not None and activity.pk == edited.pk and edit_form is not None:
+            activity.schedule = {
+                "planned_start": edit_form.data.get("planned_start", ""),
+                "planned_finish": edit_form.data.get("planned_finish", ""),
+                "status": edit_form.data.get("status", ""),
+                "errors": _form_error_lines(edit_form),
+            }
         (by_phase[activity.phase_id] if activity.phase_id in by_phase else loose).append(activity)
     groups = [(p, by_phase[p.pk]) for p in phases]
     if loose or not phases:
@@ -407,8 +468,153 @@ def activities(request, project):
     return render(
         request,
         "raci/activities.html",
-        {"project": project, "groups": groups, "count": len(items), "phase_form": PhaseForm()},
+        {
+            "project": project,
+            "groups": groups,
+            "count": len(items),
+            "phase_form": PhaseForm(),
+            "status_choices": ActivityStatus.choices,
+            "contingency": _contingency_task(
+                project, max((a.planned_finish for a in items if a.planned_finish), default=None)
+            ),
+        },
     )
+
+
+def _form_error_lines(form) -> list[str]:
+    """Each error with the field it is about, in words: "Planned finish: …"."""
+    lines = []
+    for field, errors in form.errors.items():
+        label = "" if field == "__all__" else field.replace("_", " ").capitalize() + ": "
+        lines += [label + str(error) for error in errors]
+    return lines
+
+
+@project_view("contribute")
+@require_POST
+def activity_schedule(request, project, activity_id):
+    """The inline edit of one row of the Activities page: planned start, planned finish and
+    status. Back to the same row; on a mistake the row shows what was typed and why."""
+    activity = get_object_or_404(Activity, project=project, pk=activity_id)
+    activity.project = project
+    form = ActivityScheduleForm(request.POST)
+    if form.is_valid():
+        try:
+            activity = services.activity_update(
+                actor=request.user, activity=activity, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"“{activity.name}” saved.")
+            return redirect(_url("raci-activities", project) + f"#activity-{activity.pk}")
+    return _activities_page(request, project, edited=activity, edit_form=form)
+
+
+@project_view("contribute")
+@require_POST
+def activity_quick_add(request, project):
+    """The RACI's "New activity": a name (in the phase chosen beside it) and Enter. Back to the
+    matrix, on the page that shows the new row."""
+    filters = _query_dict(request.POST.get("filters", "")).dict()
+    filters.pop("at", None)
+    name = (request.POST.get("name") or "").strip()
+    phase_id = _int(request.POST.get("phase"))
+    phase = project.phases.filter(pk=phase_id).first() if phase_id else None
+    matrix_url = _url("raci-matrix", project)
+    try:
+        if phase_id and phase is None:
+            raise ValidationError("That phase is not in this project any more: reload the page.")
+        activity = services.activity_create(
+            actor=request.user, project=project, name=name, phase=phase
+        )
+    except ValidationError as error:
+        # Keep what was typed in the box, with the reason above it.
+        # Shown beside the box (the page opens there), not in the messages at the top.
+        request.session[QUICK_ADD_ERROR] = f"“{name}” was not added: {_error_text(error)}"
+        query = urlencode({**filters, "new": name[:300]})
+        return redirect(f"{matrix_url}?{query}#quick-add")
+    messages.success(request, f"Activity “{activity.name}” added.")
+    query = urlencode({**filters, "at": activity.pk})
+    return redirect(f"{matrix_url}?{query}#a{activity.pk}")
+
+
+@project_view("view")
+def timeline_page(request, project):
+    """Phases, activities and milestones on a time axis (SVG drawn here), baselines under the
+    bars, slips in the warning colour, today marked, and the estimate's contingency last."""
+    phases = list(project.phases.all())
+    items = list(Activity.objects.filter(project=project).order_by("position", "pk"))
+    order = {p.pk: i for i, p in enumerate(phases)}
+    names = {p.pk: p.name for p in phases}
+    items.sort(key=lambda a: order.get(a.phase_id, len(phases)))  # stable: keeps positions
+    entries = [
+        timeline.Entry(
+            name=a.name,
+            group=names.get(a.phase_id, ""),
+            kind=a.kind,
+            status=a.status,
+            start=a.planned_start,
+            finish=a.planned_finish,
+            baseline_start=a.baseline_start,
+            baseline_finish=a.baseline_finish,
+        )
+        for a in items
+    ]
+    contingency = _contingency_task(
+        project, max((a.planned_finish for a in items if a.planned_finish), default=None)
+    )
+    if contingency and contingency["start"] and contingency["finish"]:
+        entries.append(
+            timeline.Entry(
+                name=contingency["name"],
+                group="End of the schedule: contingency",
+                start=contingency["start"],
+                finish=contingency["finish"],
+                contingency=True,
+            )
+        )
+    chart = timeline.layout(entries, today=timezone.localdate())
+    svg = timeline.svg(
+        chart, title=f"Timeline of {project.code}", desc=timeline.description(entries)
+    )
+    statuses, kinds = dict(ActivityStatus.choices), dict(ActivityKind.choices)
+    rows = [
+        {
+            "entry": e,
+            "group": e.group or ("" if e.contingency else "No phase"),
+            "kind": "Contingency" if e.contingency else kinds.get(e.kind, e.kind),
+            "status": "" if e.contingency else statuses.get(e.status, e.status),
+        }
+        for e in entries
+    ]
+    return render(
+        request,
+        "raci/timeline.html",
+        {
+            "project": project,
+            "svg": mark_safe(svg),  # noqa: S308 - timeline.svg escapes every name
+            "rows": rows,
+            "count": len(items),
+            "slipped": sum(1 for e in entries if e.slip_days),
+            "contingency": contingency,
+        },
+    )
+
+
+def _contingency_task(project, last_finish) -> dict | None:
+    """The estimate's contingency, shown as the schedule's last task after `last_finish` (issue
+    14): read from the latest simulation, never stored as an activity."""
+    from rapport.estimates.report import contingency_task
+
+    return contingency_task(project, after=last_finish)
+
+
+def _promise_findings(project) -> dict:
+    """Promises dated before the plan item that delivers them, by activity (issue 14)."""
+    from rapport.promises.selectors import plan_date_findings
+
+    return plan_date_findings(project).by_activity
 
 
 def _activity_form_page(request, project, activity=None):
@@ -439,8 +645,16 @@ def _activity_form_page(request, project, activity=None):
         else:
             messages.success(request, f"Activity “{activity.name}” {verb}.")
             return redirect(_url("raci-activities", project) + f"#activity-{activity.pk}")
+    promise_findings = _promise_findings(project).get(activity.pk, []) if activity else []
     return render(
-        request, "raci/activity_form.html", {"project": project, "form": form, "activity": activity}
+        request,
+        "raci/activity_form.html",
+        {
+            "project": project,
+            "form": form,
+            "activity": activity,
+            "promise_findings": promise_findings,
+        },
     )
 
 
@@ -515,6 +729,56 @@ def activity_letters(request, project, activity_id):
             "letters": [(letter, LETTER_NAMES[letter]) for letter in LETTERS],
         },
     )
+
+
+@project_view("view")
+def activity_consulted(request, project, activity_id):
+    """Who is Consulted on an activity and whether each gave their input before sign-off."""
+    activity = get_object_or_404(Activity, project=project, pk=activity_id)
+    activity.project = project
+    rows = selectors.consulted_rows(activity)
+    missing = [r.party.name for r in rows if r.consulted and r.input is None]
+    return render(
+        request,
+        "raci/activity_consulted.html",
+        {
+            "project": project,
+            "activity": activity,
+            "rows": rows,
+            "missing": missing,
+            "signed_off_without_input": activity.status == "done" and bool(missing),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@project_view("contribute")
+@require_POST
+def consulted_input(request, project, activity_id):
+    """Record (or, with `remove`, forget) one Consulted party's input on an activity."""
+    activity = get_object_or_404(Activity, project=project, pk=activity_id)
+    activity.project = project
+    party = get_object_or_404(Party, org_id=project.org_id, pk=_int(request.POST.get("party")))
+    try:
+        if request.POST.get("remove"):
+            services.consulted_input_remove(actor=request.user, activity=activity, party=party)
+            messages.success(request, f"Input of {party.name} removed.")
+        else:
+            given_on = parse_date(request.POST.get("given_on") or "")
+            if given_on is None:
+                raise ValidationError({"given_on": ["Give the date as YYYY-MM-DD."]})
+            services.consulted_input_record(
+                actor=request.user,
+                activity=activity,
+                party=party,
+                given_on=given_on,
+                note=request.POST.get("note", "")[:5000],
+            )
+            messages.success(request, f"Input of {party.name} recorded.")
+    except (ValidationError, ValueError) as error:
+        text = _error_text(error) if isinstance(error, ValidationError) else "That is not a date."
+        messages.error(request, f"{party.name}: {text}")
+    return redirect(_url("raci-activity-consulted", project, activity.pk) + f"#party-{party.pk}")
 
 
 @project_view("contribute")
@@ -638,6 +902,7 @@ def _sipoc_choices(project, view):
         "deliverables": list(
             Activity.objects.filter(project=project).order_by("position").only("id", "name", "kind")
         ),
+        "flow_kinds": FlowKind.choices,
     }
 
 
@@ -705,6 +970,7 @@ def sipoc_item_add(request, project, process_id, column):
             outcome=outcome,
             supplier=supplier,
             activity=activity,
+            kind=post.get("kind", "")[:20],
         )
     except ValidationError as error:
         messages.error(request, _error_text(error))

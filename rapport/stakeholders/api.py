@@ -12,12 +12,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from rapport.accounts.access import access_org, access_project
 
-from . import charts, importing, selectors, services
+from . import charts, importing, rules, selectors, services
 from .models import Category, OutcomeConflict, Party, ProjectStakeholder, ValueCriterion
 from .spreadsheets import FileProblem, check_size, read_table
 
@@ -184,10 +184,18 @@ class PositionOut(Schema):
     name: str
     status: str
     reason: str
+    counts: bool = Field(
+        description="True for a customer's answer; false for advice from a non-customer, "
+        "which does not count toward consensus."
+    )
 
     @staticmethod
     def resolve_name(position):
         return position.stakeholder.party.name
+
+    @staticmethod
+    def resolve_counts(position):
+        return position.stakeholder.is_customer
 
 
 class MeasurementOut(Schema):
@@ -207,15 +215,35 @@ class OutcomeOut(Schema):
     target: Decimal | None
     due_date: date | None
     is_csf: bool
-    consensus: str
+    consensus: str = Field(
+        description="From customers' answers only: agreed, objected, pending, or no-customers "
+        "(no customer concerned, so it cannot be agreed)."
+    )
+    consensus_label: str
     current: Decimal | None
     progress: int | None
     positions: list[PositionOut]
     measurements: list[MeasurementOut]
+    benefit_low: Decimal | None
+    benefit_p50: Decimal | None
+    benefit_p80: Decimal | None = Field(
+        description="The value the benefit is 80 % sure to reach at the target date: the promise."
+    )
+    benefit_high: Decimal | None
+    benefit_assumptions: str
+    benefit_check: Literal["met-p50", "met-p80", "missed"] | None = Field(
+        description="Against the first measurement on or after the target date: met-p50, met-p80 "
+        "(the P80 promise kept, the P50 not), missed (over-promised); null until measured or "
+        "without a forecast."
+    )
 
     @staticmethod
     def resolve_current(outcome):
         return outcome.latest.value if outcome.latest else None
+
+    @staticmethod
+    def resolve_benefit_check(outcome):
+        return outcome.benefit["check"] if outcome.benefit else None
 
 
 class OutcomeFields(Schema):
@@ -227,6 +255,11 @@ class OutcomeFields(Schema):
     due_date: date | None = None
     is_csf: bool | None = None
     stakeholder_ids: list[int] | None = None
+    benefit_low: Decimal | None = None
+    benefit_p50: Decimal | None = None
+    benefit_p80: Decimal | None = None
+    benefit_high: Decimal | None = None
+    benefit_assumptions: str | None = None
 
 
 class OutcomeIn(OutcomeFields):
@@ -581,7 +614,7 @@ IMPORT_BODY = {
         },
         "description": (
             "The spreadsheet as a multipart `file` (up to RAPPORT_IMPORT_MAX_BYTES), or as JSON with "
-            "base64 content (small files). mode: preview (default, writes nothing), all (only if the "
+            "base64 content (the same limit). mode: preview (default, writes nothing), all (only if the "
             "whole file is valid), valid (only the valid rows)."
         ),
     }
@@ -901,7 +934,7 @@ def outcome_list(request, project_id: int):
 def _outcome_fields(project, payload) -> tuple[dict, list | None]:
     fields = payload.dict(exclude_unset=True)
     ids = fields.pop("stakeholder_ids", None)
-    for key in ("description", "metric", "unit"):
+    for key in ("description", "metric", "unit", "benefit_assumptions"):
         if key in fields and fields[key] is None:
             fields[key] = ""
     if "is_csf" in fields and fields["is_csf"] is None:
@@ -1039,3 +1072,58 @@ def conflict_resolve(request, project_id: int, conflict_id: int, payload: Confli
     return services.conflict_resolve(
         actor=request.user, conflict=conflict, resolution=payload.resolution
     )
+
+
+# --- communication preferences (held on the party: they count across every project) ---------------
+
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+PreferredChannel = Literal["", "email", "portal", "meeting", "phone", "in_person"]
+
+
+class PreferencesOut(Schema):
+    party_id: int
+    preferred_channel: str
+    max_per_week: int | None
+    quiet_days: list[str]
+
+
+class PreferencesIn(Schema):
+    preferred_channel: PreferredChannel = ""
+    max_per_week: int | None = Field(None, ge=1, le=50)
+    quiet_days: list[Weekday] = []
+
+
+def _preferences_out(party: Party) -> dict:
+    return {
+        "party_id": party.pk,
+        "preferred_channel": party.preferred_channel,
+        "max_per_week": party.max_per_week,
+        "quiet_days": rules.quiet_days_parse(party.quiet_days),
+    }
+
+
+@router.get(
+    "/projects/{project_id}/stakeholders/{stakeholder_id}/preferences",
+    response=PreferencesOut,
+    summary="A stakeholder's communication preferences",
+)
+def preferences_get(request, project_id: int, stakeholder_id: int):
+    project = access_project(request.user, project_id, "view")
+    return _preferences_out(_stakeholder(project, stakeholder_id).party)
+
+
+@router.put(
+    "/projects/{project_id}/stakeholders/{stakeholder_id}/preferences",
+    response=PreferencesOut,
+    summary="Set a stakeholder's preferred channel, weekly maximum and quiet days",
+)
+def preferences_set(request, project_id: int, stakeholder_id: int, payload: PreferencesIn):
+    project = access_project(request.user, project_id, "contribute")
+    party = services.party_preferences_set(
+        actor=request.user,
+        party=_stakeholder(project, stakeholder_id).party,
+        preferred_channel=payload.preferred_channel,
+        max_per_week=payload.max_per_week,
+        quiet_days=payload.quiet_days,
+    )
+    return _preferences_out(party)

@@ -8,7 +8,9 @@ goes into the page, a downloaded file, an e-mail or a PDF report. Each SVG carri
 from __future__ import annotations
 
 import io
+import math
 import re
+import textwrap
 from html import escape
 
 from . import rules
@@ -24,6 +26,16 @@ ATTITUDE_COLOURS = {
 # Above this many stakeholders the grid shows counts per cell instead of names.
 NAMES_UP_TO = 40
 ENGAGEMENT_ROWS = 40
+# Text size in the SVG's units (points). Pages show the SVG at its natural width (a point is
+# 1.33 px there), so the smallest text, 11, reads at about 15 px and never below 11 px.
+FONT = 12
+LABEL_FONT = 11
+# Names beside a dot: wrapped at this many characters (what fits before the next score's dot), and
+# this many lines at most per point.
+LABEL_CHARS = 12
+LABEL_LINES = 5
+# The grid runs on past interest 5 so the names beside its dots stay inside, clear of the edge.
+RIGHT = 6.1
 
 
 def _figure(width: float, height: float):
@@ -62,51 +74,94 @@ def _svg(figure, *, prefix: str, title: str, desc: str) -> str:
     return svg
 
 
-def _short(name: str, limit: int = 22) -> str:
-    return name if len(name) <= limit else name[: limit - 1] + "…"
+def _name(s) -> str:
+    return getattr(s, "name", None) or s.party.name
+
+
+def _wrap(text: str, width: int, lines: int = 2) -> str:
+    """The text on at most ``lines`` lines of about ``width`` characters, broken between words.
+    A word is never split; a name too long even for that ends with "…" at a word boundary (the
+    table next to the picture has it whole)."""
+    return "\n".join(
+        textwrap.wrap(text, width, max_lines=lines, placeholder=" …", break_long_words=False)
+    )
+
+
+def _jitter_radius(count: int) -> float:
+    """How far from their point stakeholders sharing it sit: enough to keep their dots apart,
+    never more than 0.15 of a score."""
+    return 0.0 if count < 2 else min(0.15, 0.05 + 0.01 * count)
+
+
+def grid_positions(stakeholders) -> list[tuple[object, float, float]]:
+    """Where each assessed stakeholder's dot goes, as ``(stakeholder, interest, power)``: exactly at
+    its scores. Stakeholders sharing a point sit on a small circle around it, in name order, so
+    every dot shows and none drifts towards a neighbouring score."""
+    placed = [s for s in stakeholders if s.power is not None and s.interest is not None]
+    groups: dict[tuple[int, int], list] = {}
+    for s in sorted(placed, key=lambda s: (_name(s).lower(), getattr(s, "pk", 0) or 0)):
+        groups.setdefault((s.interest, s.power), []).append(s)
+    positions = []
+    for (interest, power), group in groups.items():
+        if len(group) == 1:
+            positions.append((group[0], float(interest), float(power)))
+            continue
+        radius = _jitter_radius(len(group))
+        for i, s in enumerate(group):
+            angle = math.pi / 2 - 2 * math.pi * i / len(group)  # from the top, clockwise
+            positions.append(
+                (s, interest + radius * math.cos(angle), power + radius * math.sin(angle))
+            )
+    return positions
 
 
 def power_interest_svg(stakeholders, *, prefix: str = "pi") -> str:
     """The grid: interest across, power up, quadrants shaded with their strategy, each assessed
-    stakeholder placed in its cell (names when few, counts when many)."""
-    placed = [s for s in stakeholders if s.power is not None and s.interest is not None]
-    figure = _figure(8.5, 6.5)
+    stakeholder a dot at its exact scores (names beside when few, counts per point when many)."""
+    positions = grid_positions(stakeholders)
+    placed = [s for s, _, _ in positions]
+    figure = _figure(10.5, 8)
     ax = figure.add_subplot()
+    from matplotlib.patches import Rectangle
+
     low, high = 0.5, rules.HIGH_FROM - 0.5
     shades = {
-        "manage-closely": ((high, 5.5), (high, 5.5), "#fdecea"),
+        "manage-closely": ((high, RIGHT), (high, 5.5), "#fdecea"),
         "keep-satisfied": ((low, high), (high, 5.5), "#fff4e0"),
-        "keep-informed": ((high, 5.5), (low, high), "#e8f1fb"),
+        "keep-informed": ((high, RIGHT), (low, high), "#e8f1fb"),
         "monitor": ((low, high), (low, high), "#f3f5f8"),
     }
     for key, ((x0, x1), (y0, y1), colour) in shades.items():
-        ax.axvspan(x0, x1, ymin=(y0 - 0.5) / 5, ymax=(y1 - 0.5) / 5, color=colour, zorder=0)
+        ax.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, color=colour, zorder=0))
+        # The strategy's name in a band outside the scores (above the top quadrants, below the
+        # bottom ones), where no dot or name can sit on it.
+        top = y1 > high
         ax.text(
             (x0 + x1) / 2,
-            y0 + 0.08,
+            5.58 if top else 0.42,
             rules.QUADRANTS[key][0].upper(),
             ha="center",
-            va="bottom",
-            fontsize=10,
+            va="bottom" if top else "top",
+            fontsize=FONT,
             color="#1d2430",
             fontweight="bold",
             zorder=1,
         )
-    # Faint lines between the score cells: a name sits in the cell of its score, and these show
-    # which cell that is.
+    # Faint lines between the score cells: they show which score a dot is nearest.
     for edge in (1.5, 2.5, 3.5, 4.5):
         if edge != high:
-            ax.axvline(edge, color="#d5dae1", linewidth=0.6, zorder=0.5)
-            ax.axhline(edge, color="#d5dae1", linewidth=0.6, zorder=0.5)
-    ax.axvline(high, color="#8792a2", linewidth=1)
-    ax.axhline(high, color="#8792a2", linewidth=1)
-    cells: dict[tuple[int, int], list] = {}
+            ax.vlines(edge, 0.5, 5.5, color="#d5dae1", linewidth=0.6, zorder=0.5)
+            ax.hlines(edge, 0.5, RIGHT, color="#d5dae1", linewidth=0.6, zorder=0.5)
+    ax.vlines(high, 0.5, 5.5, color="#8792a2", linewidth=1)
+    ax.hlines(high, 0.5, RIGHT, color="#8792a2", linewidth=1)
+    ax.add_patch(Rectangle((0.5, 0.5), RIGHT - 0.5, 5, fill=False, edgecolor="#8792a2", zorder=0.6))
+    groups: dict[tuple[int, int], list] = {}
     for s in placed:
-        cells.setdefault((s.interest, s.power), []).append(s)
-    for (interest, power), group in cells.items():
-        if len(placed) > NAMES_UP_TO:
+        groups.setdefault((s.interest, s.power), []).append(s)
+    if len(placed) > NAMES_UP_TO:
+        for (interest, power), group in groups.items():
             ax.scatter(
-                [interest], [power], s=200 + 40 * len(group), color="#0b5cad", alpha=0.85, zorder=3
+                [interest], [power], s=260 + 40 * len(group), color="#0b5cad", alpha=0.85, zorder=3
             )
             ax.text(
                 interest,
@@ -115,47 +170,46 @@ def power_interest_svg(stakeholders, *, prefix: str = "pi") -> str:
                 ha="center",
                 va="center",
                 color="white",
-                fontsize=9,
+                fontsize=FONT,
+                fontweight="bold",
                 zorder=4,
             )
-            continue
-        shown = group[:4]
-        for i, s in enumerate(shown):
-            y = power + 0.25 - i * 0.17
-            name = getattr(s, "name", None) or s.party.name
-            ax.scatter(
-                [interest - 0.36],
-                [y],
-                s=30,
-                color=ATTITUDE_COLOURS.get(s.attitude, "#0b5cad"),
-                zorder=3,
+    else:
+        for n, (s, x, y) in enumerate(positions):
+            dot = ax.scatter(
+                [x], [y], s=55, color=ATTITUDE_COLOURS.get(s.attitude, "#0b5cad"), zorder=3
             )
+            dot.set_gid(f"dot-{n}")  # lets a reader (and the tests) find each stakeholder's dot
+        for (interest, power), group in groups.items():
+            lines: list[str] = []
+            for i, s in enumerate(group):
+                label = _wrap(_name(s), LABEL_CHARS, 4).split("\n")
+                if s.nervous:  # on the name's last line, never a line of its own
+                    label[-1] += " (!)"
+                others = len(group) - i - 1
+                if len(label) > LABEL_LINES - len(lines) - (1 if others else 0):
+                    lines.append(f"+{len(group) - i} more")
+                    break
+                lines.extend(label)
             ax.text(
-                interest - 0.3,
-                y,
-                _short(name, 17) + (" (!)" if s.nervous else ""),
+                interest + _jitter_radius(len(group)) + 0.1,
+                power,
+                "\n".join(lines),
                 va="center",
-                fontsize=8,
+                fontsize=LABEL_FONT,
+                linespacing=1.15,
                 color="#1d2430",
                 zorder=4,
             )
-        if len(group) > len(shown):
-            ax.text(
-                interest - 0.3,
-                power + 0.25 - 4 * 0.17,
-                f"+{len(group) - len(shown)} more",
-                va="center",
-                fontsize=8,
-                color="#4a5566",
-            )
-    ax.set_xlim(0.5, 5.5)
-    ax.set_ylim(0.5, 5.5)
+    ax.set_xlim(0.5, RIGHT)
+    ax.set_ylim(0.15, 5.85)  # room for the strategies' names above and below
     ax.set_xticks(range(1, 6))
     ax.set_yticks(range(1, 6))
-    ax.set_xlabel("Interest (1 low – 5 high)")
-    ax.set_ylabel("Power (1 low – 5 high)")
+    ax.tick_params(labelsize=FONT)
+    ax.set_xlabel("Interest (1 low – 5 high)", fontsize=FONT)
+    ax.set_ylabel("Power (1 low – 5 high)", fontsize=FONT)
     for spine in ax.spines.values():
-        spine.set_color("#8792a2")
+        spine.set_visible(False)
     counts = {k: 0 for k in rules.QUADRANTS}
     for s in placed:
         counts[rules.quadrant(s.power, s.interest)] += 1
@@ -176,10 +230,10 @@ def engagement_svg(stakeholders, *, prefix: str = "em") -> str:
         g = rules.engagement_gap(s.engagement_now, s.engagement_needed)
         return g if g is not None else 0
 
-    assessed.sort(key=lambda s: (-abs(gap(s)), (getattr(s, "name", None) or s.party.name).lower()))
+    assessed.sort(key=lambda s: (-abs(gap(s)), _name(s).lower()))
     rows = assessed[:ENGAGEMENT_ROWS]
-    height = 1.2 + 0.32 * max(1, len(rows))
-    figure = _figure(8.5, height)
+    height = 1.2 + 0.45 * max(1, len(rows))  # a row holds a name on two lines
+    figure = _figure(9, height)
     ax = figure.add_subplot()
     levels = [name for _, name in rules.ENGAGEMENT]
     for y, s in enumerate(reversed(rows)):
@@ -205,7 +259,7 @@ def engagement_svg(stakeholders, *, prefix: str = "em") -> str:
                 "C",
                 ha="center",
                 va="center",
-                fontsize=9,
+                fontsize=FONT,
                 fontweight="bold",
                 color="white",
                 bbox={"boxstyle": "circle,pad=0.25", "fc": "#0b5cad", "ec": "none"},
@@ -218,7 +272,7 @@ def engagement_svg(stakeholders, *, prefix: str = "em") -> str:
                 "D",
                 ha="center",
                 va="center",
-                fontsize=9,
+                fontsize=FONT,
                 fontweight="bold",
                 color="#1d2430",
                 bbox={"boxstyle": "circle,pad=0.25", "fc": "white", "ec": "#1d2430"},
@@ -226,10 +280,10 @@ def engagement_svg(stakeholders, *, prefix: str = "em") -> str:
             )
     ax.set_yticks(range(len(rows)))
     ax.set_yticklabels(
-        [_short(getattr(s, "name", None) or s.party.name, 28) for s in reversed(rows)], fontsize=9
+        [_wrap(_name(s), 24) for s in reversed(rows)], fontsize=FONT, linespacing=1.1
     )
     ax.set_xticks(range(len(levels)))
-    ax.set_xticklabels(levels, fontsize=9)
+    ax.set_xticklabels(levels, fontsize=FONT)
     ax.xaxis.tick_top()
     ax.set_xlim(-0.5, len(levels) - 0.5)
     ax.set_ylim(-0.6, max(0, len(rows) - 1) + 0.6)

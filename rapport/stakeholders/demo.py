@@ -231,6 +231,14 @@ def customers_step(ws) -> None:
         due_date=date(2028, 6, 30),
         is_csf=True,
         stakeholders=[sofia, sales, lars, finance],
+        benefit_low=Decimal("9"),
+        benefit_p50=Decimal("14"),
+        benefit_p80=Decimal("12"),
+        benefit_high=Decimal("17"),
+        benefit_assumptions=(
+            "Every rep uses the CRM daily by the end of 2027; product catalogues are merged "
+            "before the sales kick-off; no change to commission rules."
+        ),
     )
     services.measurement_add(
         actor=pm,
@@ -249,6 +257,11 @@ def customers_step(ws) -> None:
         target=Decimal("5"),
         due_date=date(2027, 9, 30),
         stakeholders=[sales, lars],
+        benefit_low=Decimal("4"),
+        benefit_p50=Decimal("8"),
+        benefit_p80=Decimal("12"),
+        benefit_high=Decimal("20"),
+        benefit_assumptions="The old contact data is cleaned up before go-live.",
     )
     infra = services.outcome_create(
         actor=pm,

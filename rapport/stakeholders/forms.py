@@ -1,4 +1,7 @@
 from django import forms
+from django.urls import reverse
+
+from rapport.lib.widgets import use_search_select
 
 from . import rules
 from .models import Category, Outcome, Party, ProjectStakeholder, ValueCriterion
@@ -41,9 +44,11 @@ class PartyForm(forms.ModelForm):
         others = Party.objects.filter(org=org).only("pk", "name", "organisation")
         if self.instance.pk:
             others = others.exclude(pk=self.instance.pk)
+        search_url = reverse("party-search", args=[org.slug])
         for name in ("reports_to", "represents"):
             self.fields[name].queryset = others
             self.fields[name].empty_label = "— nobody —"
+            use_search_select(self.fields[name], search_url)
         self.fields[
             "reports_to"
         ].help_text = (
@@ -139,6 +144,10 @@ class ExistingPartyForm(forms.Form):
             .exclude(stakeholdings__project=project)
             .only("pk", "name", "organisation")
         )
+        use_search_select(
+            self.fields["existing"],
+            reverse("stakeholder-candidates", args=[project.org.slug, project.code]),
+        )
 
 
 class ConsiderationForm(forms.Form):
@@ -193,9 +202,26 @@ class OutcomeForm(forms.ModelForm):
             "target",
             "due_date",
             "is_csf",
+            "benefit_low",
+            "benefit_p50",
+            "benefit_p80",
+            "benefit_high",
+            "benefit_assumptions",
         ]
-        widgets = {"description": forms.Textarea(attrs={"rows": 2}), "due_date": DATE}
-        help_texts = {"title": "In words, as the customers would say it."}
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "due_date": DATE,
+            "benefit_assumptions": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "title": "In words, as the customers would say it.",
+            "benefit_low": "Expected benefit (optional): the value of the metric expected at the "
+            "target date, as a range from low to high…",
+            "benefit_p50": "…the value as likely to be beaten as not…",
+            "benefit_p80": "…and the value you are 80 % sure to reach: the promise, checked "
+            "against the first measurement on or after the target date.",
+            "benefit_assumptions": "What the forecast assumes (published in the detailed report).",
+        }
 
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
@@ -256,3 +282,35 @@ class ImportForm(forms.Form):
         label="Spreadsheet (CSV or XLSX)",
         help_text="The first row names the columns; Name is required. Export the register to get a file with every column.",
     )
+
+
+class PreferencesForm(forms.Form):
+    """How a person wants to hear from the organisation's projects (stored on the party)."""
+
+    preferred_channel = forms.ChoiceField(
+        label="Preferred channel",
+        choices=[("", "No preference"), *rules.PREFERRED_CHANNELS],
+        required=False,
+    )
+    max_per_week = forms.IntegerField(
+        label="At most, communications per week",
+        min_value=1,
+        max_value=rules.MAX_PER_WEEK_LIMIT,
+        required=False,
+        help_text="Empty: the organisation's usual threshold applies.",
+    )
+    quiet_days = forms.MultipleChoiceField(
+        label="Quiet days (do not contact on)",
+        choices=rules.WEEKDAYS,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    @classmethod
+    def for_party(cls, party, data=None):
+        initial = {
+            "preferred_channel": party.preferred_channel,
+            "max_per_week": party.max_per_week,
+            "quiet_days": rules.quiet_days_parse(party.quiet_days),
+        }
+        return cls(data, initial=initial)

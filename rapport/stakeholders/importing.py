@@ -14,7 +14,10 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
+
+from rapport.lib.validation import has_control_characters
 
 from . import rules, services
 from .models import Category, Party, ProjectStakeholder
@@ -65,7 +68,7 @@ COLUMNS = (
         "Payment",
         "party",
         ("how they pay", "pays by", "funding"),
-        "None, Contract or Chargeback (chargeback is internal)",
+        "None, Contract, Cash or trade (external) or Chargeback (internal)",
     ),
     Column(
         "categories",
@@ -381,11 +384,11 @@ def _parse_row(row: RowPlan, values: dict, header_of: dict, categories: dict, pr
         f.name: f.max_length for f in Party._meta.fields if getattr(f, "max_length", None)
     }
     for key in SINGLE_LINE:
-        if "\n" in cleaned.get(key, "") or "\r" in cleaned.get(key, ""):
+        if has_control_characters(cleaned.get(key, "")):
             problem(
                 key,
-                f"{BY_KEY[key].header} is one line, but this cell has line breaks in it "
-                "(a quote left open in the file?).",
+                f"{BY_KEY[key].header} is one line, but this cell has line breaks or other "
+                "control characters in it (a quote left open in the file?).",
             )
             cleaned.pop(key)
     for key, value in cleaned.items():
@@ -410,7 +413,9 @@ def _parse_row(row: RowPlan, values: dict, header_of: dict, categories: dict, pr
                     rules.parse_choice(value, rules.RELATIONSHIPS) or "internal"
                 )
             elif key == "payment":
-                row.party_fields["payment"] = rules.parse_choice(value, rules.PAYMENTS) or "none"
+                row.party_fields["payment"] = (
+                    rules.parse_choice(value, rules.PAYMENTS, rules.PAYMENT_ALIASES) or "none"
+                )
             elif key == "email":
                 if value:
                     validate_email(value)
@@ -457,13 +462,14 @@ def _parse_row(row: RowPlan, values: dict, header_of: dict, categories: dict, pr
             problem(key, message[0].upper() + message[1:] + ("" if message.endswith(".") else "."))
     if len(row.name) > text_limits["name"]:
         problem("name", f"At most {text_limits['name']} characters ({len(row.name)} given).")
-    if (
-        row.party_fields.get("payment") == "chargeback"
-        and row.party_fields.get("relationship") == "external"
-    ):
-        problem(
-            "payment", "A chargeback is internal money: a party paying by chargeback is internal."
-        )
+    if row.party_fields.get("payment") == "cash_trade" and not cleaned.get("relationship"):
+        # Paying cash or in trade is what makes a customer external (no column, or a blank cell).
+        row.party_fields["relationship"] = "external"
+    payment_problem = rules.payment_problem(
+        row.party_fields.get("relationship", ""), row.party_fields.get("payment", "")
+    )
+    if payment_problem:
+        problem("payment", payment_problem)
 
 
 def _resolve_links(plan: Plan, parties: dict, names: dict, header_of: dict) -> None:
@@ -657,21 +663,41 @@ def apply_import(*, actor, org, project, plan: Plan, only_valid: bool = False) -
             )
         rows = plan.rows
     result = {"created": 0, "updated": 0, "unchanged": 0, "skipped": len(plan.rows) - len(rows)}
+    row = None
     try:
-        # Parties first, links second: a row may point to a party created further down.
+        # New parties in one bulk insert (a save per row held SQLite's write lock for minutes
+        # on big files), linked to each other or to parties already in the register.
+        new = [r for r in rows if r.action != "unchanged" and r.party is None]
+        index_of = {r.number: i for i, r in enumerate(new)}
+        specs = []
+        for row in new:
+            spec = {**row.party_fields, "categories": row.categories}
+            for key, target in row.links.items():
+                if isinstance(target, RowPlan) and target.number in index_of:
+                    spec[key] = index_of[target.number]
+                elif isinstance(target, RowPlan):
+                    spec[key] = target.party
+                else:
+                    spec[key] = target
+            specs.append(spec)
+        row = None
+        try:
+            with transaction.atomic():
+                made = services.parties_create_many(actor=actor, org=org, parties=specs)
+        except IntegrityError:
+            row = _first_already_in_register(org, new)
+            raise
+        for row, party in zip(new, made, strict=True):
+            row.party = party
+        # Then the changes to parties already in the register, one by one.
         for row in rows:
-            if row.action == "unchanged":
+            if row.action == "unchanged" or row.number in index_of:
                 continue
-            if row.party is None:
-                fields = dict(row.party_fields)
-                name = fields.pop("name")
-                row.party = services.party_create(
-                    actor=actor, org=org, name=name, categories=row.categories, **fields
-                )
-            elif row.party_fields or row.categories is not None:
+            if row.party_fields or row.categories is not None:
                 row.party = services.party_update(
                     actor=actor, party=row.party, categories=row.categories, **row.party_fields
                 )
+        joining: list[RowPlan] = []
         for row in rows:
             if row.action == "unchanged":
                 continue
@@ -684,9 +710,7 @@ def apply_import(*, actor, org, project, plan: Plan, only_valid: bool = False) -
                 row.party = services.party_update(actor=actor, party=row.party, **links)
             if project is not None:
                 if row.stakeholder is None:
-                    row.stakeholder = services.stakeholder_add(
-                        actor=actor, project=project, party=row.party, **row.stakeholder_fields
-                    )
+                    joining.append(row)
                 elif row.stakeholder_fields:
                     row.stakeholder.project = project
                     services.stakeholder_update(
@@ -694,13 +718,53 @@ def apply_import(*, actor, org, project, plan: Plan, only_valid: bool = False) -
                     )
             result["created" if row.action == "create" else "updated"] += 1
         result["unchanged"] = sum(1 for r in rows if r.action == "unchanged")
+        if joining:  # new stakeholders of the project, in one bulk insert too
+            row = None
+            made = services.stakeholders_add_many(
+                actor=actor,
+                project=project,
+                rows=[(r.party, r.stakeholder_fields) for r in joining],
+            )
+            for row, stakeholder in zip(joining, made, strict=True):
+                row.stakeholder = stakeholder
     except ValidationError as error:
         # The plan was checked, so this is a race with another change: refuse the whole file.
         messages = "; ".join(error.messages)
+        where = f"Row {row.number}: " if row is not None else ""
         raise ImportRefused(
-            f"Row {row.number}: {messages}. Nothing was imported; preview the file again.", plan
+            f"{where}{messages}. Nothing was imported; preview the file again.", plan
+        ) from None
+    except IntegrityError:
+        # Someone added the same party (or put it on the project) while the file was written.
+        if row is not None:
+            where = f" of {row.party_fields.get('organisation')}" * bool(
+                row.party_fields.get("organisation")
+            )
+            message = f"Row {row.number}: {row.party_fields.get('name')}{where} is in the register already"
+        else:
+            message = "The register changed while this file was being imported"
+        raise ImportRefused(
+            f"{message}. Nothing was imported; preview the file again.", plan
         ) from None
     return result
+
+
+def _first_already_in_register(org, rows: list[RowPlan]) -> RowPlan | None:
+    """The first of the new rows whose party someone added to the register meanwhile."""
+    taken = set(
+        Party.objects.filter(org=org)
+        .annotate(n=Lower("name"), o=Lower("organisation"))
+        .filter(n__in={(r.party_fields.get("name") or "").lower() for r in rows})
+        .values_list("n", "o")
+    )
+    for row in rows:
+        key = (
+            (row.party_fields.get("name") or "").lower(),
+            (row.party_fields.get("organisation") or "").lower(),
+        )
+        if key in taken:
+            return row
+    return None
 
 
 # --- exporting ------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from rapport.accounts.models import Organisation
+from rapport.lib.validation import refuse_control_characters
 from rapport.projects.models import Goal, Project
 
 from . import rules
@@ -88,7 +89,7 @@ class Party(models.Model):
         max_length=12,
         choices=rules.PAYMENTS,
         default="none",
-        help_text="A chargeback is internal money: it keeps them internal.",
+        help_text="External customers pay or trade (cash or trade, contract); a chargeback is internal money and keeps them internal.",
     )
     categories = models.ManyToManyField(Category, blank=True, related_name="parties")
     reports_to = models.ForeignKey(
@@ -103,6 +104,23 @@ class Party(models.Model):
         help_text="The person or group this party speaks for.",
     )
     notes = models.TextField(blank=True)
+    # Communication preferences: they count per person, across every project's plan.
+    preferred_channel = models.CharField(
+        "preferred channel", max_length=12, choices=rules.PREFERRED_CHANNELS, blank=True
+    )
+    max_per_week = models.PositiveSmallIntegerField(
+        "at most, communications per week",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(rules.MAX_PER_WEEK_LIMIT)],
+        help_text="Empty: the organisation's usual threshold applies.",
+    )
+    quiet_days = models.CharField(
+        "quiet days",
+        max_length=30,
+        blank=True,
+        help_text="Weekdays they do not want to be contacted, e.g. sat,sun.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = PartyQuerySet.as_manager()
@@ -115,17 +133,21 @@ class Party(models.Model):
                 Lower("name"), Lower("organisation"), "org", name="party_unique_in_org"
             ),
         ]
-        indexes = [models.Index(fields=["org", "name"])]
+        indexes = [
+            models.Index(fields=["org", "name"]),
+            # The register's order: a page, first or last, is an index range, not a sort of all.
+            models.Index("org", Lower("name"), "id", name="party_register_order"),
+        ]
 
     def __str__(self):
         return f"{self.name} ({self.organisation})" if self.organisation else self.name
 
     def clean(self):
+        refuse_control_characters(self, "name", "organisation")  # both reach e-mail headers
         errors = {}
-        if self.payment == "chargeback" and self.relationship == "external":
-            errors["payment"] = (
-                "A chargeback is internal money: a party paying by chargeback is internal."
-            )
+        payment_problem = rules.payment_problem(self.relationship, self.payment)
+        if payment_problem:
+            errors["payment"] = payment_problem
         for field in ("reports_to", "represents"):
             other = getattr(self, field)
             if other is not None and self.pk is not None and other.pk == self.pk:
@@ -295,6 +317,23 @@ class Outcome(models.Model):
         default=False,
         help_text="The project fails for its customers if this is not met.",
     )
+    # The expected benefit, stated up front like guidance on an investor call: the value of the
+    # metric expected at the target date, as a range with a P50 and a P80 (the level we are 80 %
+    # sure to reach: the promise), and what the forecast assumes. Checked against the first
+    # measurement on or after the target date (selectors.annotate_outcome).
+    benefit_low = models.DecimalField(
+        "forecast range: low", max_digits=16, decimal_places=4, null=True, blank=True
+    )
+    benefit_p50 = models.DecimalField(
+        "forecast P50", max_digits=16, decimal_places=4, null=True, blank=True
+    )
+    benefit_p80 = models.DecimalField(
+        "forecast P80", max_digits=16, decimal_places=4, null=True, blank=True
+    )
+    benefit_high = models.DecimalField(
+        "forecast range: high", max_digits=16, decimal_places=4, null=True, blank=True
+    )
+    benefit_assumptions = models.TextField("forecast assumptions", blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -16,7 +16,25 @@ from decimal import Decimal, InvalidOperation
 
 KINDS = (("person", "Person"), ("group", "Group"))
 RELATIONSHIPS = (("internal", "Internal"), ("external", "External"))
-PAYMENTS = (("none", "None"), ("contract", "Contract"), ("chargeback", "Chargeback"))
+# External customers pay or trade for the service (cash or trade, or under a contract); internal
+# ones pay nothing or internal money (a chargeback), which does not make them external.
+PAYMENTS = (
+    ("none", "None"),
+    ("contract", "Contract"),
+    ("cash_trade", "Cash or trade"),
+    ("chargeback", "Chargeback"),
+)
+PAYMENT_ALIASES = {"cash": "cash_trade", "trade": "cash_trade", "cash/trade": "cash_trade"}
+
+
+def payment_problem(relationship: str, payment: str) -> str | None:
+    """Why this way of paying contradicts internal/external, or None when it fits."""
+    if payment == "chargeback" and relationship == "external":
+        return "A chargeback is internal money: a party paying by chargeback is internal."
+    if payment == "cash_trade" and relationship == "internal":
+        return "Paying cash or in trade makes a party external: mark them external, or choose how an internal party pays (none or chargeback)."
+    return None
+
 
 # Project roles a party can hold (several at once). "Customer" is a separate yes/no on the
 # stakeholder, because sponsor and customer may be different parties or the same one.
@@ -419,11 +437,14 @@ class OutcomeFacts:
     baseline: Decimal | None = None
     current: Decimal | None = None
     positions: list[tuple[str, str]] = field(default_factory=list)  # (stakeholder name, status)
+    # Answers of stakeholders who are not customers: shown as advice, never counted.
+    advice: list[tuple[str, str]] = field(default_factory=list)
 
 
 def outcome_consensus(statuses: Sequence[str]) -> str:
-    """'no-customers' when nobody is concerned, 'objected' when anyone objects, 'agreed' when
-    everyone agreed, else 'pending'."""
+    """From the answers of the *customers* concerned only (consensus is the customers'
+    agreement; anyone else's answer is advice): 'no-customers' when no customer is concerned,
+    'objected' when any customer objects, 'agreed' when every customer agreed, else 'pending'."""
     if not statuses:
         return "no-customers"
     if "objected" in statuses:
@@ -434,10 +455,10 @@ def outcome_consensus(statuses: Sequence[str]) -> str:
 
 
 CONSENSUS_LABELS = {
-    "agreed": "Agreed by everyone concerned",
+    "agreed": "Agreed by every customer concerned",
     "objected": "Objected to",
     "pending": "Waiting for answers",
-    "no-customers": "No customer concerned yet",
+    "no-customers": "No customer concerned: cannot be agreed",
 }
 
 
@@ -462,6 +483,94 @@ def progress_percent(
     return int(max(0, min(100, round(share))))
 
 
+# --- expected benefits: the outcome's forecast, checked later -----------------------------------
+
+BENEFIT_NUMBERS = ("benefit_low", "benefit_p50", "benefit_p80", "benefit_high")
+BENEFIT_CHECKS = {
+    "met-p50": "P50 met",
+    "met-p80": "P80 promise met, P50 missed",
+    "missed": "Over-promised: below the P80 promise",
+}
+
+
+def benefit_lower_is_better(
+    baseline: Decimal | None, target: Decimal | None, p50: Decimal | None = None
+) -> bool:
+    """Whether a smaller value is the benefit (minutes to answer, cost), read from the direction
+    baseline → target, or baseline → forecast P50 when there is no target."""
+    towards = target if target is not None else p50
+    return baseline is not None and towards is not None and towards < baseline
+
+
+def benefit_forecast_problems(
+    *,
+    low: Decimal | None,
+    p50: Decimal | None,
+    p80: Decimal | None,
+    high: Decimal | None,
+    assumptions: str,
+    lower_is_better: bool,
+    has_target_date: bool,
+) -> list[tuple[str, str]]:
+    """What is wrong with a benefit forecast, as (field, message); empty when it holds or when no
+    forecast is given at all. The range runs from ``low`` to ``high`` (smallest to largest
+    value); P80 is the level the benefit is 80 % sure to reach, so it is on the cautious side of
+    the P50 (below it, or above it when a lower value is the benefit)."""
+    numbers = {"benefit_low": low, "benefit_p50": p50, "benefit_p80": p80, "benefit_high": high}
+    if all(v is None for v in numbers.values()) and not assumptions.strip():
+        return []
+    missing = {
+        "benefit_low": "Give the low end of the range.",
+        "benefit_p50": "Give the P50: the value as likely to be beaten as not.",
+        "benefit_p80": "Give the P80: the value you are 80 % sure to reach (the promise).",
+        "benefit_high": "Give the high end of the range.",
+    }
+    problems = [(name, missing[name]) for name, v in numbers.items() if v is None]
+    if not assumptions.strip():
+        problems.append(
+            ("benefit_assumptions", "Say what the forecast assumes, as guidance would.")
+        )
+    if not has_target_date:
+        problems.append(("due_date", "Give the target date: the forecast is checked against it."))
+    if problems:
+        return problems
+    if high < low:
+        return [("benefit_high", "The high end of the range is below the low end.")]
+    if not low <= p50 <= high:
+        return [("benefit_p50", "The P50 must lie between the low and high ends of the range.")]
+    if not low <= p80 <= high:
+        return [("benefit_p80", "The P80 must lie between the low and high ends of the range.")]
+    if (p80 < p50) if lower_is_better else (p80 > p50):
+        side = "below" if lower_is_better else "above"
+        return [
+            (
+                "benefit_p80",
+                f"The P80 is the value you are 80 % sure to reach, so it cannot be {side} the "
+                "P50 (a better result is less likely).",
+            )
+        ]
+    return []
+
+
+def benefit_check(
+    *, p50: Decimal | None, p80: Decimal | None, measured: Decimal | None, lower_is_better: bool
+) -> str | None:
+    """How the measured benefit compares with its forecast: 'met-p50', 'met-p80' (the promise
+    kept, the P50 not), 'missed' (below the P80 promise: over-promised); None before a
+    measurement or without a forecast."""
+    if p50 is None or p80 is None or measured is None:
+        return None
+
+    def reached(level: Decimal) -> bool:
+        return measured <= level if lower_is_better else measured >= level
+
+    if reached(p50):
+        return "met-p50"
+    if reached(p80):
+        return "met-p80"
+    return "missed"
+
+
 def outcome_findings(
     outcomes: Sequence[OutcomeFacts],
     open_conflicts: Sequence[tuple[int, str, str]],
@@ -474,15 +583,35 @@ def outcome_findings(
     for o in outcomes:
         statuses = [s for _, s in o.positions]
         if not statuses:
+            advisers = ", ".join(name for name, _ in o.advice)
             found.append(
                 Finding(
                     "outcome-without-customer",
                     "warning",
-                    f"Nobody is asked to agree “{o.title}”: which customers is it for?",
+                    f"No customer is asked to agree “{o.title}”, so it cannot be agreed: "
+                    + (
+                        f"{advisers} {'is' if len(o.advice) == 1 else 'are'} not a customer "
+                        "(their answers are advice). "
+                        if o.advice
+                        else ""
+                    )
+                    + "Which customers is it for?",
                     o.title,
                     o.id,
                 )
             )
+        for name, status in o.advice:
+            if status == "objected":
+                found.append(
+                    Finding(
+                        "outcome-advice-against",
+                        "info",
+                        f"{name} (not a customer) advises against “{o.title}”: advice, not "
+                        "counted in the consensus.",
+                        o.title,
+                        o.id,
+                    )
+                )
         for name, status in o.positions:
             if status == "objected":
                 found.append(
@@ -674,3 +803,42 @@ def parse_roles(text: str) -> tuple[list[str], bool]:
             f"use {', '.join(name for _, name in ROLES)} or Customer"
         )
     return roles, customer
+
+
+# --- communication preferences: how a person wants to hear from projects ------------------------
+
+PREFERRED_CHANNELS = (
+    ("email", "E-mail"),
+    ("portal", "Portal"),
+    ("meeting", "Meeting"),
+    ("phone", "Phone call"),
+    ("in_person", "In person"),
+)
+# Monday first, as Python's date.weekday() counts: index 0 is "mon".
+WEEKDAYS = (
+    ("mon", "Monday"),
+    ("tue", "Tuesday"),
+    ("wed", "Wednesday"),
+    ("thu", "Thursday"),
+    ("fri", "Friday"),
+    ("sat", "Saturday"),
+    ("sun", "Sunday"),
+)
+WEEKDAY_CODES = tuple(code for code, _ in WEEKDAYS)
+MAX_PER_WEEK_LIMIT = 50
+
+
+def quiet_days_parse(value) -> list[str]:
+    """Weekday codes ("mon".."sun") from a comma-separated string or a list, in week order, each
+    once. Raises ValueError naming what is not a weekday."""
+    items = value.split(",") if isinstance(value, str) else list(value or ())
+    codes = {str(item).strip().lower()[:3] for item in items if str(item).strip()}
+    bad = sorted(codes - set(WEEKDAY_CODES))
+    if bad:
+        raise ValueError(f"not a weekday: {', '.join(bad)}; use {', '.join(WEEKDAY_CODES)}")
+    return [code for code in WEEKDAY_CODES if code in codes]
+
+
+def quiet_weekdays(value: str) -> frozenset[int]:
+    """The stored quiet days ("sat,sun") as date.weekday() numbers."""
+    return frozenset(WEEKDAY_CODES.index(code) for code in quiet_days_parse(value))

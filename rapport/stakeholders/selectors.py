@@ -34,18 +34,40 @@ def category_list(org):
 
 
 def party_list(org, *, query: str = "", category_id: int | None = None, relationship: str = ""):
-    """The register, with categories, links and the number of projects each party is on."""
+    """The register, with categories and links, by name."""
     parties = Party.objects.filter(org=org).search(query)
     if category_id:
         parties = parties.filter(categories__id=category_id)
     if relationship in dict(rules.RELATIONSHIPS):
         parties = parties.filter(relationship=relationship)
+    # Sorted by `sort_name` for keyset pages; counting projects here would count them for the
+    # whole register on every page (party_project_counts does it for one page).
     return (
         parties.select_related("reports_to", "represents")
         .prefetch_related("categories")
-        .annotate(project_count=Count("stakeholdings", distinct=True))
-        .order_by(Lower("name"), "pk")
+        .annotate(sort_name=Lower("name"))
+        .order_by("sort_name", "pk")
     )
+
+
+def party_project_counts(party_ids) -> dict[int, int]:
+    """How many projects each of these parties is on (those not on any are left out)."""
+    rows = (
+        ProjectStakeholder.objects.filter(party_id__in=list(party_ids))
+        .values("party_id")
+        .annotate(n=Count("project_id"))
+        .values_list("party_id", "n")
+    )
+    return dict(rows)
+
+
+def party_search(org, query: str, *, not_on_project=None, limit: int = 30) -> list[Party]:
+    """The first `limit` parties of the register matching `query`, by name: what a picker shows.
+    With `not_on_project`, only parties not yet on that project."""
+    parties = Party.objects.filter(org=org).search(query.strip())
+    if not_on_project is not None:
+        parties = parties.exclude(stakeholdings__project=not_on_project)
+    return list(parties.only("pk", "name", "organisation").order_by(Lower("name"), "pk")[:limit])
 
 
 def party_get(org, party_id) -> Party:
@@ -281,13 +303,55 @@ def annotate_outcome(outcome: Outcome) -> Outcome:
     """Attach the consensus state and the latest measurement (from prefetched rows)."""
     positions = list(outcome.positions.all())
     measurements = list(outcome.measurements.all())
-    outcome.consensus = rules.outcome_consensus([p.status for p in positions])
+    # Consensus is the customers' agreement: other stakeholders' answers are advice.
+    outcome.customer_positions = [p for p in positions if p.stakeholder.is_customer]
+    outcome.advice_positions = [p for p in positions if not p.stakeholder.is_customer]
+    outcome.consensus = rules.outcome_consensus([p.status for p in outcome.customer_positions])
     outcome.consensus_label = rules.CONSENSUS_LABELS[outcome.consensus]
     outcome.latest = measurements[-1] if measurements else None
     current = outcome.latest.value if outcome.latest else None
     outcome.progress = rules.progress_percent(outcome.baseline, outcome.target, current)
     outcome.met = rules.target_met(outcome.baseline, outcome.target, current)
+    outcome.benefit = benefit_record(outcome, measurements)
     return outcome
+
+
+def benefit_record(outcome: Outcome, measurements=None) -> dict | None:
+    """The outcome's expected benefit and, once measured on or after the target date, whether the
+    forecast was met: the first such measurement is the one the forecast is checked against.
+    None when no benefit was forecast. ``measurements`` in date order (prefetched)."""
+    if outcome.benefit_p50 is None or outcome.benefit_p80 is None:
+        return None
+    if measurements is None:
+        measurements = list(outcome.measurements.all())
+    lower_is_better = rules.benefit_lower_is_better(
+        outcome.baseline, outcome.target, outcome.benefit_p50
+    )
+    checked = next(
+        (
+            m
+            for m in measurements
+            if outcome.due_date is not None and m.measured_on >= outcome.due_date
+        ),
+        None,
+    )
+    check = rules.benefit_check(
+        p50=outcome.benefit_p50,
+        p80=outcome.benefit_p80,
+        measured=checked.value if checked else None,
+        lower_is_better=lower_is_better,
+    )
+    return {
+        "low": outcome.benefit_low,
+        "p50": outcome.benefit_p50,
+        "p80": outcome.benefit_p80,
+        "high": outcome.benefit_high,
+        "assumptions": outcome.benefit_assumptions,
+        "lower_is_better": lower_is_better,
+        "measured": checked,
+        "check": check,
+        "check_label": rules.BENEFIT_CHECKS.get(check, ""),
+    }
 
 
 def outcome_facts(outcomes) -> list[rules.OutcomeFacts]:
@@ -304,7 +368,16 @@ def outcome_facts(outcomes) -> list[rules.OutcomeFacts]:
                 due_date=o.due_date,
                 baseline=o.baseline,
                 current=measurements[-1].value if measurements else None,
-                positions=[(p.stakeholder.party.name, p.status) for p in o.positions.all()],
+                positions=[
+                    (p.stakeholder.party.name, p.status)
+                    for p in o.positions.all()
+                    if p.stakeholder.is_customer
+                ],
+                advice=[
+                    (p.stakeholder.party.name, p.status)
+                    for p in o.positions.all()
+                    if not p.stakeholder.is_customer
+                ],
             )
         )
     return facts

@@ -13,8 +13,14 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from rapport.lib import bulk_audit
 from rapport.lib.audit import acting_as
-from rapport.lib.validation import field_error, validated_save
+from rapport.lib.validation import (
+    field_error,
+    refuse_control_characters,
+    unique_write,
+    validated_save,
+)
 
 from . import rules
 from .models import (
@@ -66,6 +72,11 @@ OUTCOME_FIELDS = (
     "target",
     "due_date",
     "is_csf",
+    "benefit_low",
+    "benefit_p50",
+    "benefit_p80",
+    "benefit_high",
+    "benefit_assumptions",
 )
 
 
@@ -112,7 +123,7 @@ def category_create(*, actor, org, name: str, hint: str = "") -> Category:
         .first()
     )
     category = Category(org=org, name=name, hint=(hint or "").strip(), position=(last or 0) + 1)
-    with acting_as(actor):
+    with acting_as(actor), unique_write(lambda: _category_name_free(org, name)):
         validated_save(category)
     return category
 
@@ -128,7 +139,11 @@ def category_update(
         category.name = name
     if hint is not None:
         category.hint = hint.strip()
-    with acting_as(actor):
+
+    def check_name():
+        _category_name_free(category.org, category.name, exclude_pk=category.pk)
+
+    with acting_as(actor), unique_write(check_name):
         validated_save(category)
     return category
 
@@ -143,14 +158,28 @@ def category_delete(*, actor, category: Category) -> None:
 # --- parties (the organisation's register) --------------------------------------------------------
 
 
+class _LinkUp:
+    """`parent.get(pk)` for rules.creates_loop, read one step at a time: a chain of managers is
+    a few parties long, while reading the whole register for each saved party made an import of
+    thousands quadratic."""
+
+    def __init__(self, field: str):
+        self.field = field
+
+    def get(self, pk, default=None):
+        return Party.objects.filter(pk=pk).values_list(self.field, flat=True).first()
+
+
 def _check_party_links(party: Party) -> None:
-    parents = dict(Party.objects.filter(org_id=party.org_id).values_list("pk", "reports_to_id"))
-    speaks_for = dict(Party.objects.filter(org_id=party.org_id).values_list("pk", "represents_id"))
-    if party.reports_to_id and rules.creates_loop(party.pk, party.reports_to_id, parents):
+    if party.reports_to_id and rules.creates_loop(
+        party.pk, party.reports_to_id, _LinkUp("reports_to_id")
+    ):
         raise field_error(
             "reports_to", "That would make a loop: they (indirectly) report to this party."
         )
-    if party.represents_id and rules.creates_loop(party.pk, party.represents_id, speaks_for):
+    if party.represents_id and rules.creates_loop(
+        party.pk, party.represents_id, _LinkUp("represents_id")
+    ):
         raise field_error(
             "represents", "That would make a loop: they (indirectly) represent this party."
         )
@@ -181,12 +210,13 @@ def _check_categories(org, categories) -> list[Category]:
 
 
 def _party_save(party: Party, categories) -> Party:
-    if party.relationship == "external" and party.payment == "chargeback":
-        raise field_error(
-            "payment", "A chargeback is internal money: a party paying by chargeback is internal."
-        )
+    problem = rules.payment_problem(party.relationship, party.payment)
+    if problem:
+        raise field_error("payment", problem)
+    refuse_control_characters(party, "name", "organisation")  # before any query uses them
     _check_party_unique(party)
-    validated_save(party)
+    with unique_write(lambda: _check_party_unique(party)):
+        validated_save(party)
     _check_party_links(party)
     if categories is not None:
         wanted = {c.pk for c in categories}
@@ -221,6 +251,59 @@ def party_create(*, actor, org, name: str, categories=None, **fields) -> Party:
     """Add a person or group to the organisation's register. No account is needed."""
     with acting_as(actor):
         return _party_create(org, name, categories, **fields)
+
+
+@transaction.atomic
+def parties_create_many(*, actor, org, parties: list[dict]) -> list[Party]:
+    """Add many parties to the register at once (an import), in one bulk insert and one batch of
+    history entries instead of a save per party, so that SQLite's write lock is held for a moment.
+
+    Each dict has `name`, optionally `categories` and the party's fields; `reports_to` and
+    `represents` are a saved Party, or the index of another dict in `parties`. The caller has
+    checked names and links (the import's plan: no duplicates, no loops); the database's unique
+    constraint refuses a name that raced in."""
+    made, later_links, chosen = [], [], []
+    for spec in parties:
+        spec = dict(spec)
+        categories = _check_categories(org, spec.pop("categories", None))
+        name = spec.pop("name", "")
+        _unknown(spec, PARTY_FIELDS, "party")
+        later = {k: spec.pop(k) for k in ("reports_to", "represents") if type(spec.get(k)) is int}
+        party = Party(org=org, name=(name or "").strip(), **_strip(spec))
+        try:
+            party.full_clean(
+                exclude=["org", "reports_to", "represents"],
+                validate_unique=False,
+                validate_constraints=False,
+            )
+        except ValidationError as error:  # say which of the many it is
+            raise ValidationError(f"{party.name}: {' '.join(error.messages)}") from None
+        made.append(party)
+        later_links.append(later)
+        chosen.append(categories)
+    made = Party.objects.bulk_create(made, batch_size=500)
+    linked = []
+    for party, later in zip(made, later_links, strict=True):
+        for key, index in later.items():
+            setattr(party, key, made[index])
+        if later:
+            linked.append(party)
+    Party.objects.bulk_update(linked, ["reports_to", "represents"], batch_size=500)
+    through = Party.categories.through
+    through.objects.bulk_create(
+        [
+            through(party_id=party.pk, category_id=category.pk)
+            for party, categories in zip(made, chosen, strict=True)
+            for category in categories
+        ],
+        batch_size=1000,
+    )
+    with acting_as(actor):
+        bulk_audit.log_created(
+            made,
+            m2m={p.pk: {"categories": c} for p, c in zip(made, chosen, strict=True) if c},
+        )
+    return made
 
 
 @transaction.atomic
@@ -276,13 +359,42 @@ def stakeholder_add(
             party = _party_create(project.org, name, categories, **new_party)
         if party.org_id != project.org_id:
             raise field_error("party", "That party is in another organisation's register.")
-        if ProjectStakeholder.objects.filter(project=project, party=party).exists():
-            raise field_error("party", f"{party.name} is on {project.code} already.")
+
+        def check_on_project():
+            if ProjectStakeholder.objects.filter(project=project, party=party).exists():
+                raise field_error("party", f"{party.name} is on {project.code} already.")
+
+        check_on_project()
         fields = _strip(fields)
         fields["roles"] = _clean_roles(fields.get("roles"))
         stakeholder = ProjectStakeholder(project=project, party=party, **fields)
-        validated_save(stakeholder)
+        with unique_write(check_on_project):
+            validated_save(stakeholder)
     return stakeholder
+
+
+@transaction.atomic
+def stakeholders_add_many(*, actor, project, rows: list[tuple[Party, dict]]) -> list:
+    """Put many parties of the register on the project at once (an import): `rows` are
+    (party, stakeholder fields). One bulk insert and one batch of history entries; the caller
+    has checked that none is on the project yet, and the unique constraint refuses any that
+    raced in."""
+    made = []
+    for party, fields in rows:
+        _unknown(fields, STAKEHOLDER_FIELDS, "stakeholder")
+        if party.org_id != project.org_id:
+            raise field_error("party", "That party is in another organisation's register.")
+        fields = _strip(fields)
+        fields["roles"] = _clean_roles(fields.get("roles"))
+        stakeholder = ProjectStakeholder(project=project, party=party, **fields)
+        stakeholder.full_clean(
+            exclude=["project", "party"], validate_unique=False, validate_constraints=False
+        )
+        made.append(stakeholder)
+    made = ProjectStakeholder.objects.bulk_create(made, batch_size=500)
+    with acting_as(actor):
+        bulk_audit.log_created(made)
+    return made
 
 
 @transaction.atomic
@@ -347,19 +459,32 @@ def consideration_set(
         if not_applicable:
             reason = (reason or "").strip()
             if existing is None:
-                validated_save(
-                    CategoryConsideration(
-                        project=project,
-                        category=category,
-                        reason=reason,
-                        decided_by=actor if getattr(actor, "is_authenticated", False) else None,
-                    )
+                consideration = CategoryConsideration(
+                    project=project,
+                    category=category,
+                    reason=reason,
+                    decided_by=actor if getattr(actor, "is_authenticated", False) else None,
                 )
+                with unique_write(lambda: None):  # marked by someone else at the same moment
+                    validated_save(consideration)
             elif existing.reason != reason:
                 existing.reason = reason
                 validated_save(existing)
         elif existing is not None:
             existing.delete()
+
+
+@transaction.atomic
+def considerations_mark_not_applicable(
+    *, actor, project, categories: list[Category], reason: str = ""
+) -> int:
+    """Mark several categories as considered and not applicable at once (all or none), with one
+    reason; returns how many were marked."""
+    for category in categories:
+        consideration_set(
+            actor=actor, project=project, category=category, not_applicable=True, reason=reason
+        )
+    return len(categories)
 
 
 # --- value criteria -------------------------------------------------------------------------------
@@ -440,6 +565,24 @@ def _outcome_validate(outcome: Outcome) -> None:
             "metric",
             "Say what is measured (the metric) for the baseline and target to mean something.",
         )
+    problems = rules.benefit_forecast_problems(
+        low=outcome.benefit_low,
+        p50=outcome.benefit_p50,
+        p80=outcome.benefit_p80,
+        high=outcome.benefit_high,
+        assumptions=outcome.benefit_assumptions or "",
+        lower_is_better=rules.benefit_lower_is_better(
+            outcome.baseline, outcome.target, outcome.benefit_p50
+        ),
+        has_target_date=outcome.due_date is not None,
+    )
+    if problems:
+        errors: dict[str, list[str]] = {}
+        for name, message in problems:
+            errors.setdefault(name, []).append(message)
+        raise ValidationError(errors)
+    if outcome.benefit_p50 is not None and not outcome.metric.strip():
+        raise field_error("metric", "Say what is measured (the metric) for the forecast.")
 
 
 @transaction.atomic
@@ -510,7 +653,7 @@ def position_set(
     reason = (reason or "").strip()
     if (position.pk is None) or position.status != status or position.reason != reason:
         position.status, position.reason, position.updated_at = status, reason, timezone.now()
-        with acting_as(actor):
+        with acting_as(actor), unique_write(lambda: None):  # answered twice at the same moment
             validated_save(position)
     return position
 
@@ -552,14 +695,19 @@ def conflict_create(
     if first.pk == second.pk:
         raise field_error("outcomes", "An outcome cannot conflict with itself; choose another one.")
     first, second = sorted((first, second), key=lambda o: o.pk)
-    if OutcomeConflict.objects.filter(first=first, second=second).exists():
-        raise field_error(
-            "outcomes", f"“{first.title}” and “{second.title}” are marked as conflicting already."
-        )
+
+    def check_pair():
+        if OutcomeConflict.objects.filter(first=first, second=second).exists():
+            raise field_error(
+                "outcomes",
+                f"“{first.title}” and “{second.title}” are marked as conflicting already.",
+            )
+
+    check_pair()
     conflict = OutcomeConflict(
         project=project, first=first, second=second, description=(description or "").strip()
     )
-    with acting_as(actor):
+    with acting_as(actor), unique_write(check_pair):
         validated_save(conflict)
     return conflict
 
@@ -590,3 +738,35 @@ def conflict_resolve(*, actor, conflict: OutcomeConflict, resolution: str) -> Ou
 def conflict_delete(*, actor, conflict: OutcomeConflict) -> None:
     with acting_as(actor):
         conflict.delete()
+
+
+# --- communication preferences --------------------------------------------------------------------
+
+
+@transaction.atomic
+def party_preferences_set(
+    *,
+    actor,
+    party: Party,
+    preferred_channel: str = "",
+    max_per_week: int | None = None,
+    quiet_days=(),
+) -> Party:
+    """Record how a person wants to hear from the organisation's projects: their preferred
+    channel, at most how many communications a week (None: the usual threshold applies) and the
+    weekdays they do not want to be contacted (codes "mon".."sun" or a comma-separated string).
+    The plan's load warning uses them for this person on every project."""
+    try:
+        days = rules.quiet_days_parse(quiet_days)
+    except ValueError as error:
+        raise field_error("quiet_days", f"Quiet days: {error}.") from None
+    if max_per_week is not None and max_per_week < 1:
+        # Zero a week is not a preference a plan can meet; leave it empty to use the threshold.
+        raise field_error("max_per_week", "At most per week must be 1 or more, or left empty.")
+    with acting_as(actor):
+        party = Party.objects.select_for_update().get(pk=party.pk)
+        party.preferred_channel = (preferred_channel or "").strip()
+        party.max_per_week = max_per_week
+        party.quiet_days = ",".join(days)
+        validated_save(party)
+    return party

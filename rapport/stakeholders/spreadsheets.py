@@ -15,15 +15,14 @@ import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from rapport.lib.xlsx_guard import xlsx_archive_problem
+
 from . import rules
 
 MAX_ROWS = 20_000  # data rows in one file: a register larger than this is imported in parts
 MAX_COLUMNS = 100
 MAX_CELL_CHARS = 10_000
-# An XLSX is a zip of XML; a real register expands a few times, a zip bomb a thousand times.
-MAX_XLSX_UNCOMPRESSED = 200 * 1024 * 1024
-MAX_XLSX_RATIO = 200
-MAX_XLSX_MEMBERS = 500
+# Zip bombs: an XLSX's unpacked size and ratio are checked first (rapport.lib.xlsx_guard).
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
@@ -208,37 +207,9 @@ def _split_header(rows, max_rows, notes):
 
 
 def _check_zip(content: bytes) -> None:
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(content))
-        members = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError):
-        raise FileProblem(
-            "The file looks like an XLSX but is damaged (not a valid zip archive)."
-        ) from None
-    if len(members) > MAX_XLSX_MEMBERS:
-        raise FileProblem(
-            "The XLSX file has too many parts to be a register; save it again from Excel."
-        )
-    total = sum(m.file_size for m in members)
-    if total > MAX_XLSX_UNCOMPRESSED:
-        raise FileProblem(
-            f"The XLSX file expands to {human_size(total)}, more than a register can be "
-            f"(limit {human_size(MAX_XLSX_UNCOMPRESSED)}). Nothing was imported."
-        )
-    for m in members:
-        if (
-            m.file_size > 1024 * 1024
-            and m.compress_size
-            and m.file_size / m.compress_size > MAX_XLSX_RATIO
-        ):
-            raise FileProblem(
-                "The XLSX file is compressed suspiciously well (a zip bomb?); it was not opened."
-            )
-    names = {m.filename for m in members}
-    if "[Content_Types].xml" not in names or not any(n.startswith("xl/worksheets/") for n in names):
-        raise FileProblem(
-            "The file is a zip archive but not an Excel workbook: upload a CSV or XLSX file."
-        )
+    problem = xlsx_archive_problem(content, what="register")
+    if problem:
+        raise FileProblem(problem)
 
 
 def cell_text(value) -> str:

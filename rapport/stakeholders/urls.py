@@ -9,6 +9,7 @@ urlpatterns = [
     # The organisation's register of parties.
     path(R, views.register_list, name="register-list"),
     path(R + "new/", views.party_new, name="party-new"),
+    path(R + "search/", views.party_search, name="party-search"),
     path(R + "<int:party_id>/", views.party_detail, name="party-detail"),
     path(R + "<int:party_id>/edit/", views.party_edit, name="party-edit"),
     path(R + "<int:party_id>/delete/", views.party_delete, name="party-delete"),
@@ -26,9 +27,15 @@ urlpatterns = [
     # A project's customers.
     path(C, views.stakeholder_list, name="stakeholder-list"),
     path(C + "add/", views.stakeholder_add, name="stakeholder-add"),
+    path(C + "candidates/", views.stakeholder_candidates, name="stakeholder-candidates"),
     path(C + "<int:stakeholder_id>/", views.stakeholder_detail, name="stakeholder-detail"),
     path(C + "<int:stakeholder_id>/edit/", views.stakeholder_edit, name="stakeholder-edit"),
     path(C + "<int:stakeholder_id>/remove/", views.stakeholder_remove, name="stakeholder-remove"),
+    path(
+        C + "<int:stakeholder_id>/preferences/",
+        views.stakeholder_preferences,
+        name="stakeholder-preferences",
+    ),
     path(C + "<int:stakeholder_id>/criteria/add/", views.criterion_add, name="criterion-add"),
     path(C + "criteria/<int:criterion_id>/edit/", views.criterion_edit, name="criterion-edit"),
     path(
@@ -38,6 +45,11 @@ urlpatterns = [
         C + "categories/<int:category_id>/consider/",
         views.category_consider,
         name="category-consider",
+    ),
+    path(
+        C + "categories/not-applicable/",
+        views.category_consider_bulk,
+        name="category-consider-bulk",
     ),
     path(C + "value/", views.value_overview, name="value-overview"),
     path(C + "pictures/", views.pictures, name="stakeholder-pictures"),

@@ -10,12 +10,14 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from rapport.accounts.access import org_view, project_view
 from rapport.lib.forms import add_service_errors
-from rapport.lib.pagination import paginate
+from rapport.lib.pagination import keyset_page, paginate
+from rapport.lib.widgets import SEARCH_LIMIT, options_html
 
 from . import charts, importing, rules, selectors, services
 from .forms import (
@@ -29,6 +31,7 @@ from .forms import (
     OutcomeForm,
     PartyForm,
     PositionForm,
+    PreferencesForm,
     ResolveForm,
     StakeholderForm,
 )
@@ -50,10 +53,14 @@ def register_list(request, org):
     query = request.GET.get("q", "").strip()
     category_id = _int(request.GET.get("category"))
     relationship = request.GET.get("relationship", "")
-    page = paginate(
+    page = keyset_page(
         request,
         selectors.party_list(org, query=query, category_id=category_id, relationship=relationship),
+        sort="sort_name",
     )
+    counts = selectors.party_project_counts(p.pk for p in page)
+    for party in page:
+        party.project_count = counts.get(party.pk, 0)
     context = {
         "org": org,
         "page": page,
@@ -62,12 +69,32 @@ def register_list(request, org):
         "relationship": relationship,
         "categories": Category.objects.filter(org=org),
         "is_owner": org.user_level >= 2,
-        "has_any": page.paginator.count > 0 or bool(query or category_id or relationship),
+        "has_any": page.count > 0 or bool(query or category_id or relationship),
     }
     template = (
         "stakeholders/_register_rows.html" if request.htmx else "stakeholders/register_list.html"
     )
     return render(request, template, context)
+
+
+def _search_answer(parties, query: str) -> HttpResponse:
+    """The <option>s a picker's search box puts in its list (rapport/lib/widgets.py)."""
+    html = options_html((p.pk, str(p)) for p in parties)
+    if not parties:
+        html = str(
+            format_html(
+                '<option value="" disabled>Nobody in the register matches “{}”</option>', query
+            )
+        )
+    return HttpResponse(html)
+
+
+@org_view("member")
+@require_GET
+def party_search(request, org):
+    """Parties of the register matching ?q=: the picker of a party's boss, or who stated a target."""
+    query = request.GET.get("q", "")[:100]
+    return _search_answer(selectors.party_search(org, query, limit=SEARCH_LIMIT), query)
 
 
 @org_view("owner")
@@ -369,8 +396,19 @@ def stakeholder_list(request, project):
             "prompts": found["prompts"],
             "consensus": found["consensus"],
             "consider_form": ConsiderationForm(),
+            # The list leads; the findings open by themselves only while there is no list yet.
+            "findings_open": not page.object_list and not query,
         },
     )
+
+
+@project_view("contribute")
+@require_GET
+def stakeholder_candidates(request, project):
+    """Parties of the register matching ?q= that are not on the project yet: who can be added."""
+    query = request.GET.get("q", "")[:100]
+    parties = selectors.party_search(project.org, query, not_on_project=project, limit=SEARCH_LIMIT)
+    return _search_answer(parties, query)
 
 
 @project_view("contribute")
@@ -443,6 +481,10 @@ def stakeholder_detail(request, project, stakeholder_id):
             "criterion_form": CriterionForm(project=project),
             "chain": selectors.party_chain(stakeholder.party),
             "quadrant_help": rules.QUADRANTS.get(stakeholder.quadrant, ("", ""))[1],
+            "quiet_days": [
+                dict(rules.WEEKDAYS)[code]
+                for code in rules.quiet_days_parse(stakeholder.party.quiet_days)
+            ],
         },
     )
 
@@ -492,6 +534,32 @@ def stakeholder_edit(request, project, stakeholder_id):
 
 
 @project_view("contribute")
+def stakeholder_preferences(request, project, stakeholder_id):
+    stakeholder = selectors.stakeholder_get(project, stakeholder_id)
+    form = PreferencesForm.for_party(stakeholder.party, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.party_preferences_set(
+                actor=request.user, party=stakeholder.party, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Communication preferences saved.")
+            return redirect(
+                "stakeholder-detail",
+                org=project.org.slug,
+                code=project.code,
+                stakeholder_id=stakeholder.pk,
+            )
+    return render(
+        request,
+        "stakeholders/preferences_form.html",
+        {"project": project, "form": form, "s": stakeholder},
+    )
+
+
+@project_view("contribute")
 @require_POST
 def stakeholder_remove(request, project, stakeholder_id):
     stakeholder = selectors.stakeholder_get(project, stakeholder_id)
@@ -521,6 +589,27 @@ def category_consider(request, project, category_id):
         messages.success(request, f"{category.name}: marked as considered and not applicable.")
     else:
         messages.success(request, f"{category.name}: back on the list to consider.")
+    return redirect(_customers_url(project) + "#prompts")
+
+
+@project_view("contribute")
+@require_POST
+def category_consider_bulk(request, project):
+    """The ticked kinds of customer are all not applicable to this project, for one reason."""
+    ids = [i for i in request.POST.getlist("category") if i.isdigit()]
+    categories = list(Category.objects.filter(pk__in=ids, org_id=project.org_id))
+    if not categories:
+        messages.error(
+            request, "Tick the kinds of customer that do not apply, then press the button."
+        )
+        return redirect(_customers_url(project) + "#prompts")
+    form = ConsiderationForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    count = services.considerations_mark_not_applicable(
+        actor=request.user, project=project, categories=categories, reason=reason
+    )
+    names = ", ".join(c.name for c in categories)
+    messages.success(request, f"Marked not applicable ({count}): {names}.")
     return redirect(_customers_url(project) + "#prompts")
 
 

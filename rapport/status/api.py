@@ -25,7 +25,7 @@ class SignalOut(Schema):
     measured: bool
 
 
-class FindingOut(Schema):
+class HealthFindingOut(Schema):
     code: str
     severity: str
     message: str
@@ -39,7 +39,7 @@ class HealthOut(Schema):
     reported: str | None
     evidence: str | None
     signals: list[SignalOut]
-    watermelon: FindingOut | None
+    watermelon: HealthFindingOut | None
     as_of: datetime
     status_update: int | None
     margin: int

@@ -39,8 +39,11 @@ class StatusUpdateForm(forms.ModelForm):
 
     def __init__(self, *args, correcting: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("overall", *(key for key, _ in DIMENSIONS)):
-            self.fields[name].choices = COLOUR_CHOICES
+        self.fields["overall"].choices = COLOUR_CHOICES
+        self.fields["overall"].required = True
+        for key, _ in DIMENSIONS:  # only the overall colour is required
+            self.fields[key].choices = [("", "Not assessed"), *Colour.choices]
+            self.fields[key].required = False
         self.fields["not_going_well"].required = True
         self.fields["summary"].help_text = "Plain words a customer understands."
         self.correcting = correcting
@@ -62,7 +65,7 @@ class ObstacleForm(forms.Form):
         label="Customers affected",
         queryset=Party.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 4}),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "checklist"}),
     )
 
     def __init__(self, *args, parties=None, **kwargs):
@@ -123,6 +126,8 @@ _SETTING_HELP = {
     "commitments_amber_count": "Overdue promises for amber.",
     "commitments_red_count": "… for red.",
     "commitments_red_share": "… or this share of the open promises overdue for red.",
+    "commitments_window_days": "Promises broken and renegotiated within this many days count.",
+    "commitments_renegotiation_weight": "How much of a missed promise a renegotiation counts (0.5 = half).",
     "ratings_window": "Compare the average of the last N ratings with the N before.",
     "ratings_amber_drop": "A drop of this many points (1–5 scale) is amber.",
     "ratings_red_drop": "… and this many is red.",
@@ -168,3 +173,29 @@ class HealthSettingsForm(forms.Form):
 
     def overrides(self) -> dict:
         return {k: v for k, v in self.cleaned_data.items() if k != "margin"}
+
+
+class BoardFilterForm(forms.Form):
+    """What the organisation board shows: by state, evidence colour, watermelons, manager."""
+
+    state = forms.ChoiceField(required=False, label="State")
+    colour = forms.ChoiceField(required=False, label="Evidence")
+    watermelon = forms.BooleanField(required=False, label="Watermelons only")
+    manager = forms.ModelChoiceField(
+        queryset=None, required=False, label="Manager", empty_label="Anyone"
+    )
+
+    def __init__(self, *args, org, **kwargs):
+        from rapport.projects.models import ProjectState
+
+        from .selectors import board_managers
+
+        super().__init__(*args, **kwargs)
+        self.fields["state"].choices = [
+            ("", "Not cancelled"),
+            *ProjectState.choices,
+        ]
+        self.fields["colour"].choices = [("", "Any colour"), *Colour.choices]
+        managers = self.fields["manager"]
+        managers.queryset = board_managers(org)
+        managers.label_from_instance = lambda u: u.display_name

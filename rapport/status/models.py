@@ -66,15 +66,19 @@ class StatusUpdate(models.Model):
     summary = models.TextField(
         "overall narrative", help_text="In plain words: where the project is."
     )
-    schedule = models.CharField(max_length=5, choices=Colour.choices)
+    schedule = models.CharField(
+        max_length=5, choices=Colour.choices, blank=True
+    )  # "" = not assessed
     schedule_note = models.TextField(blank=True)
-    scope = models.CharField(max_length=5, choices=Colour.choices)
+    scope = models.CharField(max_length=5, choices=Colour.choices, blank=True)  # "" = not assessed
     scope_note = models.TextField(blank=True)
-    cost = models.CharField(max_length=5, choices=Colour.choices)
+    cost = models.CharField(max_length=5, choices=Colour.choices, blank=True)  # "" = not assessed
     cost_note = models.TextField(blank=True)
-    quality = models.CharField(max_length=5, choices=Colour.choices)
+    quality = models.CharField(
+        max_length=5, choices=Colour.choices, blank=True
+    )  # "" = not assessed
     quality_note = models.TextField(blank=True)
-    risk = models.CharField(max_length=5, choices=Colour.choices)
+    risk = models.CharField(max_length=5, choices=Colour.choices, blank=True)  # "" = not assessed
     risk_note = models.TextField(blank=True)
 
     progress = models.PositiveSmallIntegerField(
@@ -113,7 +117,7 @@ class StatusUpdate(models.Model):
 
     def __str__(self):
         version = f" v{self.version}" if self.version > 1 else ""
-        return f"{self.project.code} status {self.period_start:%d %b}–{self.period_end:%d %b %Y}{version}"
+        return f"{self.project.code} status {self.period_start:%-d %b}–{self.period_end:%-d %b %Y}{version}"
 
     def save(self, *args, **kwargs):
         # The one guard every path meets: a row stored as published is never written again.
@@ -145,7 +149,8 @@ class StatusUpdate(models.Model):
             {
                 "key": key,
                 "label": label,
-                "colour": getattr(self, key),
+                "colour": getattr(self, key) or "none",  # styled as rag-none
+                "colour_label": getattr(self, key) or "not assessed",
                 "note": getattr(self, f"{key}_note"),
             }
             for key, label in DIMENSIONS

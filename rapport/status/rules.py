@@ -101,6 +101,8 @@ class HealthSettings:
     commitments_amber_count: int = 1  # overdue promises
     commitments_red_count: int = 3
     commitments_red_share: float = 0.5  # ... or this share of the open promises overdue
+    commitments_window_days: int = 90  # broken promises and renegotiations this recent count
+    commitments_renegotiation_weight: float = 0.5  # a renegotiation counts as half a miss
 
     ratings_enabled: bool = True
     ratings_window: int = 5  # compare the average of the last N ratings with the N before
@@ -150,6 +152,8 @@ class HealthInputs:
     high_risks_open: int | None = None
     commitments_open: int | None = None  # promises not yet delivered
     commitments_overdue: int | None = None  # ... of which past their promised date
+    commitments_broken: int | None = None  # promises broken within commitments_window_days
+    commitments_renegotiated: int | None = None  # renegotiations agreed within that window
     ratings: Sequence[float] | None = None  # customer ratings 1-5, oldest first
     reports_sent: int | None = None  # reports sent to customers (recently, past a grace period)
     reports_unacknowledged: int | None = None  # ... of which nobody acknowledged
@@ -338,13 +342,22 @@ def signal_high_risks(open_high: int | None, settings: HealthSettings) -> Signal
 
 
 def signal_commitments_missed(
-    open_: int | None, overdue: int | None, settings: HealthSettings
+    open_: int | None,
+    overdue: int | None,
+    settings: HealthSettings,
+    *,
+    broken: int | None = 0,
+    renegotiated: int | None = 0,
 ) -> Signal:
-    """Promises missed: open commitments past their promised date.
+    """Promises missed: open commitments past their promised date, promises broken within the
+    last ``commitments_window_days`` (90), and, counting less, renegotiations agreed in that window.
 
-    Amber at ``commitments_amber_count`` (1) overdue; red at ``commitments_red_count`` (3)
-    overdue, or when at least ``commitments_red_share`` (half) of the open promises are overdue
-    (and the amber count is reached). Value: the overdue count.
+    A broken promise counts as one miss, like an overdue one: closing a late promise as broken
+    must not turn the signal green. A renegotiation counts ``commitments_renegotiation_weight``
+    (half) of a miss: the customer agreed new terms, but the first promise was not kept.
+    Amber at ``commitments_amber_count`` (1) misses; red at ``commitments_red_count`` (3), or when
+    the misses are at least ``commitments_red_share`` (half) of the promises at stake (open ones
+    and recently broken ones) and the amber count is reached. Value: the misses.
     """
     code, what = "commitments-missed", "promises"
     if not settings.commitments_enabled:
@@ -352,23 +365,36 @@ def signal_commitments_missed(
     if open_ is None or overdue is None:
         return _not_measured(code, what, "no count of open and overdue commitments")
     open_, overdue = _count("commitments_open", open_), _count("commitments_overdue", overdue)
+    broken = _count("commitments_broken", broken or 0)
+    renegotiated = _count("commitments_renegotiated", renegotiated or 0)
     if overdue > open_:
         raise ValueError(
             f"commitments_overdue ({overdue}) cannot exceed commitments_open ({open_})"
         )
-    share = _exact(overdue / open_) if open_ else 0.0
-    if overdue >= settings.commitments_red_count or (
-        overdue >= settings.commitments_amber_count and share >= settings.commitments_red_share
+    missed = _exact(overdue + broken + settings.commitments_renegotiation_weight * renegotiated)
+    if missed == int(missed):
+        missed = int(missed)
+    at_stake = open_ + broken
+    share = _exact(missed / at_stake) if at_stake else 0.0
+    if missed >= settings.commitments_red_count or (
+        missed >= settings.commitments_amber_count and share >= settings.commitments_red_share
     ):
         colour = Colour.RED
-    elif overdue >= settings.commitments_amber_count:
+    elif missed >= settings.commitments_amber_count:
         colour = Colour.AMBER
     else:
         colour = Colour.GREEN
-    message = (
-        f"{overdue} of {_plural(open_, 'promise')} overdue" if overdue else "no promises overdue"
-    )
-    return Signal(code=code, colour=colour, value=overdue, message=message, measured=True)
+    parts = [f"{overdue} of {_plural(open_, 'promise')} overdue"] if overdue else []
+    window = f"in the last {settings.commitments_window_days} days"
+    if broken:
+        parts.append(f"{_plural(broken, 'promise')} broken {window}")
+    if renegotiated:
+        parts.append(
+            f"{_plural(renegotiated, 'renegotiation')} {window} "
+            f"(each counts {settings.commitments_renegotiation_weight:g} of a miss)"
+        )
+    message = ", ".join(parts) if parts else "no promises overdue"
+    return Signal(code=code, colour=colour, value=missed, message=message, measured=True)
 
 
 def signal_ratings_falling(ratings: Sequence[float] | None, settings: HealthSettings) -> Signal:
@@ -440,7 +466,13 @@ _SIGNALS: tuple[Callable[[HealthInputs, HealthSettings], Signal], ...] = (
     lambda i, s: signal_milestones_slipped(i.milestone_slip_days, s),
     lambda i, s: signal_activities_overdue(i.activities_open, i.activities_overdue, s),
     lambda i, s: signal_budget_burn(i.budget_spent_share, i.progress_share, s),
-    lambda i, s: signal_commitments_missed(i.commitments_open, i.commitments_overdue, s),
+    lambda i, s: signal_commitments_missed(
+        i.commitments_open,
+        i.commitments_overdue,
+        s,
+        broken=i.commitments_broken,
+        renegotiated=i.commitments_renegotiated,
+    ),
     lambda i, s: signal_high_risks(i.high_risks_open, s),
     lambda i, s: signal_raci_errors(i.raci_errors, s),
     lambda i, s: signal_ratings_falling(i.ratings, s),
@@ -546,3 +578,23 @@ def health_report(
         evidence=evidence,
         watermelon=watermelon(reported, evidence, margin, subject=subject),
     )
+
+
+# Which evidence signals speak to which colour of a status update: the status form shows them
+# beside the colour pickers, because choosing a colour is the moment the evidence matters.
+SIGNALS_BY_DIMENSION = {
+    "schedule": ("milestones-slipped", "activities-overdue"),
+    "scope": ("commitments-missed",),
+    "cost": ("budget-burn",),
+    "quality": ("ratings-falling", "reports-unacknowledged"),
+    "risk": ("high-risks-open", "raci-errors"),
+}
+
+
+def signals_by_dimension(signals: Sequence[Signal]) -> dict[str, list[Signal]]:
+    """The measured signals grouped under the status dimension each speaks to."""
+    by_code = {s.code: s for s in signals if s.measured}
+    return {
+        dimension: [by_code[code] for code in codes if code in by_code]
+        for dimension, codes in SIGNALS_BY_DIMENSION.items()
+    }

@@ -13,8 +13,9 @@ Where each signal's evidence comes from (rules.py documents the thresholds):
   budget, a spent figure or activities.
 - RACI errors on open items: the RACI check's errors on open activities.
 - open high risks: this app's risk register; not measured when no risk was ever recorded.
-- commitments missed: the promises ledger (open promises past their promised date); not measured
-  when the project has no promises.
+- commitments missed: the promises ledger (open promises past their promised date, promises
+  closed as broken within the window of the health settings, and renegotiations agreed within it);
+  not measured when the project has no promises.
 - customer ratings falling: the 1–5 ratings recipients give reports in the portal, oldest first.
 - reports unacknowledged: reports sent in the last ``ACK_WINDOW`` that have had ``ACK_GRACE`` to
   be read, and how many of them the recipient never acknowledged in the portal. Not measured
@@ -175,26 +176,39 @@ def _raci_errors(project, *, has_activities: bool, open_ids: set) -> int | None:
     return sum(1 for f in findings if f.severity == "error" and f.activity_id in open_ids)
 
 
-def _commitments(project, today: date) -> tuple[int | None, int | None]:
+def _commitments(project, today: date, now: datetime, window_days: int) -> dict:
+    """Open, overdue, recently broken and recently renegotiated promises (two queries)."""
     try:
-        from rapport.promises.models import Commitment
+        from rapport.promises.models import Commitment, Renegotiation
     except ImportError:  # the promises ledger is not installed: nothing to measure
-        return None, None
+        return {}
+    since = now - timedelta(days=window_days)
     counts = Commitment.objects.filter(project=project).aggregate(
         total=Count("pk"),
         open=Count("pk", filter=~Q(status__in=("kept", "broken"))),
         overdue=Count("pk", filter=~Q(status__in=("kept", "broken")) & Q(promised_date__lt=today)),
+        broken=Count("pk", filter=Q(status="broken", closed_at__gte=since)),
     )
     if not counts["total"]:
-        return None, None
-    return counts["open"], counts["overdue"]
+        return {}
+    renegotiated = Renegotiation.objects.filter(
+        commitment__project=project, agreed_on__gte=today - timedelta(days=window_days)
+    ).count()
+    return {
+        "commitments_open": counts["open"],
+        "commitments_overdue": counts["overdue"],
+        "commitments_broken": counts["broken"],
+        "commitments_renegotiated": renegotiated,
+    }
 
 
 def _ratings(project) -> list[float] | None:
     from rapport.comms.models import Feedback
 
     ratings = list(
-        Feedback.objects.filter(project=project, rating__isnull=False)
+        # Only answers through the stakeholder's own link: nobody on the team can rate for them.
+        Feedback.objects.from_the_stakeholder()
+        .filter(project=project, rating__isnull=False)
         .order_by("rated_at", "pk")
         .values_list("rating", flat=True)
     )
@@ -202,7 +216,7 @@ def _ratings(project) -> list[float] | None:
 
 
 def _acknowledgements(project, now: datetime) -> tuple[int | None, int | None]:
-    from rapport.comms.models import Delivery, DeliveryState
+    from rapport.comms.models import Delivery, DeliveryState, FeedbackSource
 
     counts = Delivery.objects.filter(
         project=project,
@@ -213,7 +227,9 @@ def _acknowledgements(project, now: datetime) -> tuple[int | None, int | None]:
         sent=Count("pk"),
         unacknowledged=Count(
             "pk",
-            filter=Q(feedback__isnull=True) | Q(feedback__acknowledged_at__isnull=True),
+            filter=Q(feedback__isnull=True)
+            | Q(feedback__acknowledged_at__isnull=True)
+            | ~Q(feedback__source=FeedbackSource.PORTAL),
         ),
     )
     if not counts["sent"]:
@@ -256,14 +272,19 @@ class ProjectHealth:
 
 
 def evidence_inputs(
-    project, *, update: StatusUpdate | None, now: datetime
+    project,
+    *,
+    update: StatusUpdate | None,
+    now: datetime,
+    settings: rules.HealthSettings | None = None,
 ) -> tuple[rules.HealthInputs, float | None]:
+    settings = settings or rules.HealthSettings()
     today = project_today(project, now)
     activity = _activity_evidence(project, today)
     spent_share = None
     if update is not None and update.spent is not None and project.budget:
         spent_share = round(float(update.spent) / float(project.budget), 4)
-    commitments_open, commitments_overdue = _commitments(project, today)
+    commitments = _commitments(project, today, now, settings.commitments_window_days)
     reports_sent, reports_unacknowledged = _acknowledgements(project, now)
     inputs = rules.HealthInputs(
         milestone_slip_days=activity["milestone_slip_days"],
@@ -277,8 +298,7 @@ def evidence_inputs(
             open_ids=activity["open_ids"],
         ),
         high_risks_open=_high_risks(project),
-        commitments_open=commitments_open,
-        commitments_overdue=commitments_overdue,
+        **commitments,
         ratings=_ratings(project),
         reports_sent=reports_sent,
         reports_unacknowledged=reports_unacknowledged,
@@ -291,7 +311,7 @@ def project_health(project, *, now: datetime | None = None) -> ProjectHealth:
     now = now or timezone.now()
     update = status_current(project)
     settings, margin = health_settings_of(HealthConfig.objects.filter(project=project).first())
-    inputs, spent_share = evidence_inputs(project, update=update, now=now)
+    inputs, spent_share = evidence_inputs(project, update=update, now=now, settings=settings)
     report = rules.health_report(
         update.overall if update else None, inputs, settings, margin=margin, subject=project.pk
     )
@@ -324,22 +344,57 @@ class BoardRow:
     history: list[EvidenceSnapshot]
 
 
-def board(org, user, *, history: int = BOARD_HISTORY) -> list[BoardRow]:
-    """Every project of `org` the user may see, with its latest snapshot and recent history.
+def board_projects(
+    org, user, *, state: str = "", colour: str = "", watermelon: bool = False, manager_id=None
+):
+    """The projects of `org` the user may see, filtered, with their latest snapshot's evidence
+    colour and watermelon flag (two subqueries), by code. Cancelled ones only when asked for."""
+    from django.db.models import OuterRef, Subquery
 
-    Two queries whatever the number of projects: the projects, and each one's last ``history``
-    snapshots (a window function ranks them per project).
-    """
+    from rapport.projects.models import ProjectMembership, ProjectRole
+
+    latest = EvidenceSnapshot.objects.filter(project=OuterRef("pk")).order_by("-taken_at", "-pk")
+    projects = Project.objects.visible_to(user).filter(org=org)
+    if state in ProjectState.values:
+        projects = projects.filter(state=state)
+    else:
+        projects = projects.exclude(state=ProjectState.CANCELLED)
+    if manager_id:
+        projects = projects.filter(
+            pk__in=ProjectMembership.objects.filter(
+                user_id=manager_id, role=ProjectRole.MANAGER
+            ).values("project")
+        )
+    projects = projects.annotate(
+        latest_evidence=Subquery(latest.values("evidence")[:1]),
+        latest_watermelon=Subquery(latest.values("watermelon")[:1]),
+    )
+    if colour in ("green", "amber", "red"):
+        projects = projects.filter(latest_evidence=colour)
+    if watermelon:
+        projects = projects.filter(latest_watermelon=True)
+    return projects.select_related("org").order_by("code")
+
+
+def board_managers(org):
+    """People who manage at least one project of `org`: the board's manager filter."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(project_memberships__role="manager", project_memberships__project__org=org)
+        .distinct()
+        .order_by("full_name", "email")
+    )
+
+
+def board_rows(projects, *, history: int = BOARD_HISTORY) -> list[BoardRow]:
+    """Board rows of these projects (a page of them): each one's latest snapshot and its last
+    ``history`` snapshots, in one query (a window function ranks them per project)."""
     from django.db.models import F, Window
     from django.db.models.functions import RowNumber
 
-    projects = list(
-        Project.objects.visible_to(user)
-        .filter(org=org)
-        .exclude(state__in=[ProjectState.CANCELLED])
-        .select_related("org")
-        .order_by("code")
-    )
+    projects = list(projects)
     by_project: dict[int, list[EvidenceSnapshot]] = {p.pk: [] for p in projects}
     ranked = (
         EvidenceSnapshot.objects.filter(project_id__in=list(by_project))
@@ -362,6 +417,12 @@ def board(org, user, *, history: int = BOARD_HISTORY) -> list[BoardRow]:
     ]
 
 
+def board(org, user, *, history: int = BOARD_HISTORY) -> list[BoardRow]:
+    """Every project of `org` the user may see (but cancelled ones), with its latest snapshot
+    and recent history: the API's board. The page shows it a page at a time."""
+    return board_rows(board_projects(org, user), history=history)
+
+
 def published_updates(project, *, limit: int = 52):
     """Published, current versions oldest first: the progress and budget lines of the dashboard."""
     rows = list(
@@ -371,3 +432,25 @@ def published_updates(project, *, limit: int = 52):
         .only("pk", "period_end", "overall", "progress", "spent", "published_at")[:limit]
     )
     return rows[::-1]
+
+
+@dataclass
+class MeasuredProgress:
+    """Progress as the plan shows it: finished activities over all that count (not cancelled)."""
+
+    done: int
+    counted: int
+
+    @property
+    def percent(self) -> int | None:
+        return round(100 * self.done / self.counted) if self.counted else None
+
+
+def measured_progress(project) -> MeasuredProgress:
+    from rapport.raci.models import Activity
+
+    counts = Activity.objects.filter(project=project).aggregate(
+        done=Count("pk", filter=Q(status="done")),
+        counted=Count("pk", filter=~Q(status="cancelled")),
+    )
+    return MeasuredProgress(done=counts["done"], counted=counts["counted"])

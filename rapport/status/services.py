@@ -113,9 +113,11 @@ def _items_replace(update: StatusUpdate, obstacles, decisions) -> None:
 
 def _check_publishable(update: StatusUpdate) -> None:
     errors = {}
-    for name in COLOUR_FIELDS:
-        if getattr(update, name) not in Colour.values:
-            errors[name] = "Choose green, amber or red."
+    if update.overall not in Colour.values:
+        errors["overall"] = "Choose the overall colour: green, amber or red."
+    for name in COLOUR_FIELDS[1:]:  # a dimension may stay "not assessed" (blank)
+        if getattr(update, name) not in ("", *Colour.values):
+            errors[name] = "Choose green, amber or red, or leave it not assessed."
     if not (update.summary or "").strip():
         errors["summary"] = "Say in plain words where the project is."
     if not (update.not_going_well or "").strip():

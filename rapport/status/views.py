@@ -9,10 +9,12 @@ from django.views.decorators.http import require_POST
 
 from rapport.accounts.access import org_view, project_view
 from rapport.lib.forms import add_service_errors
+from rapport.lib.pagination import paginate
 from rapport.stakeholders.models import Party
 
-from . import selectors, services
+from . import rules, selectors, services
 from .forms import (
+    BoardFilterForm,
     DecisionFormSet,
     HealthSettingsForm,
     ObstacleFormSet,
@@ -87,6 +89,8 @@ def _fields_of(update) -> dict:
 
 
 def _render_form(request, project, form, obstacle_set, decision_set, **extra):
+    # The evidence sits beside the colour pickers: choosing a colour is when it matters.
+    health = selectors.project_health(project)
     return render(
         request,
         "status/status_form.html",
@@ -95,6 +99,11 @@ def _render_form(request, project, form, obstacle_set, decision_set, **extra):
             "form": form,
             "obstacles": obstacle_set,
             "decisions": decision_set,
+            "health": health,
+            "evidence": rules.signals_by_dimension(health.report.evidence.signals),
+            "measured": selectors.measured_progress(project),
+            "error_count": len(form.errors)
+            + sum(len(f.errors) for f in (*obstacle_set.forms, *decision_set.forms) if f.errors),
             **extra,
         },
     )
@@ -356,15 +365,34 @@ def health_settings(request, project):
     return render(request, "status/health_settings.html", {"project": project, "form": form})
 
 
+# A screenful: each row carries a dozen snapshots of history.
+BOARD_PAGE_SIZE = 25
+
+
 @org_view("member")
 def org_board(request, org):
-    rows = selectors.board(org, request.user)
+    filters = BoardFilterForm(request.GET or None, org=org)
+    chosen = filters.cleaned_data if filters.is_valid() else {}
+    projects = selectors.board_projects(
+        org,
+        request.user,
+        state=chosen.get("state") or "",
+        colour=chosen.get("colour") or "",
+        watermelon=bool(chosen.get("watermelon")),
+        manager_id=chosen["manager"].pk if chosen.get("manager") else None,
+    )
+    page = paginate(request, projects, per_page=BOARD_PAGE_SIZE)
     return render(
         request,
         "status/board.html",
         {
             "org": org,
-            "rows": rows,
-            "watermelons": sum(1 for r in rows if r.latest and r.latest.watermelon),
+            "filters": filters,
+            "chosen": chosen,
+            "managers": filters.fields["manager"].queryset.only("pk", "full_name", "email"),
+            "filtered": any(chosen.values()),
+            "page": page,
+            "rows": selectors.board_rows(page.object_list),
+            "watermelons": projects.filter(latest_watermelon=True).count(),
         },
     )

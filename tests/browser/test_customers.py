@@ -81,20 +81,22 @@ def test_a_pm_builds_the_register_sees_the_grid_records_consensus_and_exports(
     page.get_by_role("navigation", name="Customers").get_by_role(
         "link", name="Stakeholders"
     ).click()
-    prompts = page.get_by_role("region", name="Anyone forgotten?")
+    # The list comes first; the prompts wait, folded, in plain words under the list.
+    prompts = page.locator("details#prompts")
+    prompts.locator("summary").click()
     expect(prompts).to_contain_text("none affected?")
     # Sofia is on the project as Sponsor, the Sales team as senior and end users: not forgotten.
     for answered in ("Sponsor", "Senior user", "End user"):
         expect(
-            prompts.get_by_role("button", name=re.compile(rf"Not applicable\s*: {answered}$"))
+            prompts.get_by_role("checkbox", name=re.compile(rf"^{answered}( —|$)"))
         ).to_have_count(0)
+    expect(prompts.get_by_role("checkbox", name=re.compile(r"^Union( —|$)"))).to_have_count(1)
+    prompts.get_by_role("checkbox", name=re.compile(r"^Future generations")).check()
+    prompts.get_by_role("checkbox", name=re.compile(r"^Union( —|$)")).check()
+    prompts.get_by_label("Why they do not apply (optional)").fill("Nothing lasting")
+    prompts.get_by_role("button", name="Mark the ticked ones not applicable").click()
     expect(
-        prompts.get_by_role("button", name=re.compile(r"Not applicable\s*: Union$"))
-    ).to_have_count(1)
-    prompts.get_by_label("Why Future generations is not applicable").fill("Nothing lasting")
-    prompts.get_by_role("button", name=re.compile(r"Not applicable\s*: Future generations")).click()
-    expect(
-        page.get_by_text("Future generations: marked as considered and not applicable.")
+        page.get_by_text("Marked not applicable (2): Future generations, Union.")
     ).to_be_visible()
 
     # An outcome, measurable, and the customer's answer recorded in place.

@@ -190,9 +190,9 @@ def test_a_pm_imports_a_colleagues_spreadsheet_and_exports_the_result(
     path = tmp_path / download.value.suggested_filename
     download.value.save_as(path)
     sheet = openpyxl.load_workbook(path).active
-    assert [c.value for c in sheet[1]] == ["Activity", "Ann Lee", "Bob Ng", "Carla Díaz"]
-    assert [c.value for c in sheet[2]] == ["Build the portal", "A", "R", "I"]
-    assert sheet.freeze_panes == "B2"
+    assert [c.value for c in sheet[1]] == ["Activity", "Phase", "Ann Lee", "Bob Ng", "Carla Díaz"]
+    assert [c.value for c in sheet[2]] == ["Build the portal", "Build", "A", "R", "I"]
+    assert sheet.freeze_panes == "C2"
 
 
 def test_a_pm_imports_a_grid_xlsx_adding_a_newcomer_to_the_register(

@@ -131,7 +131,9 @@ def comms_sample(world) -> dict:
     row = plan_row(world, [bea])
     delivery = sent_delivery(row, bea, published)
     link = services.portal_link_ensure(project=world.alpha, party=bea)
-    feed = services.calendar_feed_create(actor=world.manager, project=world.alpha)
+    # The token Bea's report e-mail carried: only she (and this test) knows it.
+    token = services.portal_token_issue(link=link, sent_to=bea.email, delivery=delivery)
+    feed, feed_token = services.calendar_feed_create(actor=world.manager, project=world.alpha)
 
     # Globex has the same kinds of things: nobody at Acme may reach them.
     omega_party = party(world, "Olaf Omega", project=world.omega)
@@ -145,6 +147,8 @@ def comms_sample(world) -> dict:
         "row": row,
         "delivery": delivery,
         "link": link,
+        "token": token,
+        "feed_token": feed_token,
         "omega_delivery": omega_delivery,
         "omega_link": services.portal_link_ensure(project=world.omega, party=omega_party),
     }

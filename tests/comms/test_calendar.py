@@ -41,7 +41,8 @@ def schedule(world):
             start=date(2025, 1, 1),
         ),
     ]
-    feed = services.calendar_feed_create(actor=world.manager, project=world.alpha)
+    feed, raw = services.calendar_feed_create(actor=world.manager, project=world.alpha)
+    feed.raw_token = raw  # only this test keeps it: the database has its hash
     return world, rows, feed
 
 
@@ -125,26 +126,43 @@ def test_a_personal_feed_has_the_rows_a_person_owns_and_their_projects_meetings(
     world, rows, feed = schedule
     page = client_for(world.manager).post("/account/calendar/", follow=True)
     assert b"Calendar feed created" in page.content
-    mine = CalendarFeed.objects.get(user=world.manager)
+    mine = shown_address(page)
+    assert CalendarFeed.objects.filter(user=world.manager).count() == 1
     client.logout()
-    events = strict(client.get(f"/calendar/{mine.raw_token}.ics").content).walk("VEVENT")
+    events = strict(client.get(mine).content).walk("VEVENT")
     assert sorted(str(e["UID"]) for e in events) == sorted(
         f"plan-row-{r.pk}@127.0.0.1" for r in rows[:2]
     )
     # Vera (viewer) owns nothing but sees her project's status meeting.
-    client_for(world.viewer).post("/account/calendar/")
-    vera = CalendarFeed.objects.get(user=world.viewer)
+    vera = shown_address(client_for(world.viewer).post("/account/calendar/", follow=True))
     client.logout()
-    events = strict(client.get(f"/calendar/{vera.raw_token}.ics").content).walk("VEVENT")
+    events = strict(client.get(vera).content).walk("VEVENT")
     assert [str(e["UID"]) for e in events] == [f"plan-row-{rows[1].pk}@127.0.0.1"]
 
 
-def test_the_feed_is_listed_for_managers_only(schedule, client_for):
+def shown_address(page) -> str:
+    """The path of the calendar address a page shows (once, right after it was made)."""
+    import re
+
+    found = re.search(r"https?://[^/<\s]+(/calendar/rcal_[\w-]+\.ics)", page.content.decode())
+    assert found, "no calendar address on the page"
+    return found.group(1)
+
+
+def test_a_new_feed_address_is_shown_once_to_its_maker_and_then_never(schedule, client_for):
     world, rows, feed = schedule
-    assert (
-        feed.raw_token.encode() in client_for(world.manager).get("/o/acme/p/ALPHA/comms/").content
+    manager = client_for(world.manager)
+    created = manager.post("/o/acme/p/ALPHA/comms/calendar/", follow=True)
+    address = shown_address(created)
+    assert b"shown only this once" in created.content
+    # Not again, not to anyone: the database keeps only its hash.
+    for page in (
+        manager.get("/o/acme/p/ALPHA/comms/"),
+        client_for(world.viewer).get("/o/acme/p/ALPHA/comms/"),
+    ):
+        assert b"/calendar/rcal_" not in page.content
+    assert feed.raw_token.encode() not in manager.get("/o/acme/p/ALPHA/comms/").content
+    assert address.split("/")[-1][:-4] not in " ".join(
+        CalendarFeed.objects.values_list("token_hash", flat=True)
     )
-    assert (
-        feed.raw_token.encode()
-        not in client_for(world.viewer).get("/o/acme/p/ALPHA/comms/").content
-    )
+    assert client_for(world.outsider).get(address).status_code == 200  # it works

@@ -223,7 +223,8 @@ def test_a_huge_or_hostile_rule_is_refused(world, client_for):
 def test_the_plan_page_shows_load_warnings(world, client_for):
     bea = party(world, "Bea Business-Lead")
     party(world, "Ivy Interested", interest=5)
-    plan_row(world, [bea], rrule="FREQ=DAILY;BYHOUR=9,15")  # 14 a week
+    plan_row(world, [bea], rrule="FREQ=DAILY", at=time(9))  # 14 a week (twice a day is
+    plan_row(world, [bea], rrule="FREQ=DAILY", at=time(15))  # refused for one report row)
     page = client_for(world.viewer).get("/o/acme/p/ALPHA/comms/")
     assert b"Probably too much: Bea Business-Lead gets 14.0 communications per week" in page.content
     assert (

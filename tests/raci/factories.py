@@ -34,6 +34,12 @@ def raci_sample(world) -> dict:
         actor=actor, project=world.alpha, name="Go-live decision", phase=phase, kind="decision"
     )
     services.raci_assign(actor=actor, activity=activity, party=ann, letter="A")
+    # The register sample's customer is Consulted on every ALPHA activity, so that its input can
+    # be recorded on whichever activity a path names.
+    sales = Party.objects.filter(org=world.alpha.org, name="Sales team").first()
+    if sales is not None:
+        for each in Activity.objects.filter(project=world.alpha):
+            services.raci_assign(actor=actor, activity=each, party=sales, letter="C")
     upload = RaciImport.objects.create(
         project=world.alpha,
         created_by=actor,

@@ -33,16 +33,23 @@ def test_the_grid_xlsx_colours_letters_freezes_headers_and_offers_r_a_c_i(world,
 
     assert filename == "ALPHA-raci-grid.xlsx" and "spreadsheetml" in content_type
     sheet = openpyxl.load_workbook(io.BytesIO(content)).active
-    assert [c.value for c in sheet[1]] == ["Activity", "Ann Lee", "Bob Ng", "Carla Díaz", "Finance"]
-    assert [c.value for c in sheet[2]] == ["Build the portal", "A", "R", None, "C"]
-    assert [c.value for c in sheet[3]] == ["Go-live decision", "A/R", None, "I", None]
-    assert sheet.freeze_panes == "B2"
-    assert sheet["B2"].fill.fgColor.rgb.endswith("FFD9B3")  # A
-    assert sheet["C2"].fill.fgColor.rgb.endswith("CFE2FF")  # R
-    assert sheet["B2"].fill.fgColor.rgb != sheet["E2"].fill.fgColor.rgb
+    assert [c.value for c in sheet[1]] == [
+        "Activity",
+        "Phase",
+        "Ann Lee",
+        "Bob Ng",
+        "Carla Díaz",
+        "Finance",
+    ]
+    assert [c.value for c in sheet[2]] == ["Build the portal", "Build", "A", "R", None, "C"]
+    assert [c.value for c in sheet[3]] == ["Go-live decision", "Build", "A/R", None, "I", None]
+    assert sheet.freeze_panes == "C2"
+    assert sheet["C2"].fill.fgColor.rgb.endswith("FFD9B3")  # A
+    assert sheet["D2"].fill.fgColor.rgb.endswith("CFE2FF")  # R
+    assert sheet["C2"].fill.fgColor.rgb != sheet["F2"].fill.fgColor.rgb
     validations = sheet.data_validations.dataValidation
     assert len(validations) == 1 and validations[0].formula1 == '"R,A,C,I"'
-    assert str(validations[0].sqref) == "B2:E4"
+    assert str(validations[0].sqref) == "C2:F4"
     assert len(sheet.conditional_formatting) == 1  # letters typed later are coloured too
 
 
@@ -50,9 +57,9 @@ def test_the_list_csv_has_names_under_each_letter(world, filled):
     content, _, filename = importing.export_file(world.alpha, fmt="csv", layout="list")
     assert filename == "ALPHA-raci-list.csv" and content.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
-    assert rows[0] == ["Activity", "Responsible", "Accountable", "Consulted", "Informed"]
-    assert rows[1] == ["Build the portal", "Bob Ng", "Ann Lee", "Finance", ""]
-    assert rows[2] == ["Go-live decision", "Ann Lee", "Ann Lee", "", "Carla Díaz"]
+    assert rows[0] == ["Activity", "Phase", "Responsible", "Accountable", "Consulted", "Informed"]
+    assert rows[1] == ["Build the portal", "Build", "Bob Ng", "Ann Lee", "Finance", ""]
+    assert rows[2] == ["Go-live decision", "Build", "Ann Lee", "Ann Lee", "", "Carla Díaz"]
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])

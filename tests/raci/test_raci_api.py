@@ -261,7 +261,7 @@ def test_export_returns_the_file_in_base64(world, small, api):
     ).json()
     sheet = openpyxl.load_workbook(io.BytesIO(base64.b64decode(body["content_base64"]))).active
     assert body["filename"] == "ALPHA-raci-grid.xlsx"
-    assert sheet["B2"].value == "A"
+    assert sheet["B1"].value == "Phase" and sheet["C2"].value == "A"
     assert (
         api(world.viewer)("get", "/api/v1/projects/{p}/raci/export", format="pdf").status_code
         == 422
@@ -295,7 +295,7 @@ def test_a_sipoc_is_replaced_whole_and_comes_back_with_findings(world, small, ap
     body = response.json()
     assert [s["name"] for s in body["steps"]] == ["Receive", "Sort", "Answer", "Close"]
     assert body["inputs"] == [
-        {"id": body["inputs"][0]["id"], "name": "Budget", "supplier": p["finance"].pk}
+        {"id": body["inputs"][0]["id"], "name": "Budget", "supplier": p["finance"].pk, "kind": None}
     ]
     assert {f["code"] for f in body["findings"]} == {
         "output-without-customer",

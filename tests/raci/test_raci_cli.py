@@ -87,11 +87,11 @@ def test_import_then_export_round_trips_through_files(world, small, tmp_path):
     target = tmp_path / "out.xlsx"
     out, _ = run("export", "--project", "ALPHA", "--format", "xlsx", "-o", str(target))
     sheet = openpyxl.load_workbook(target).active
-    assert [c.value for c in sheet[1]][:3] == ["Activity", "Ann Lee", "Bob Ng"]
+    assert [c.value for c in sheet[1]][:4] == ["Activity", "Phase", "Ann Lee", "Bob Ng"]
 
     listing = tmp_path / "list.csv"
     run("export", "--project", "ALPHA", "--format", "csv", "--layout", "list", "-o", str(listing))
-    assert "Build the portal,Newbie,Ann Lee,," in listing.read_text(encoding="utf-8-sig")
+    assert "Build the portal,Build,Newbie,Ann Lee,," in listing.read_text(encoding="utf-8-sig")
 
 
 def test_import_reports_problems_and_can_take_the_valid_rows_only(world, small, tmp_path):
@@ -137,6 +137,6 @@ def test_import_refuses_unreadable_files_and_changes_nothing(
 
 def test_export_to_standard_output_is_csv_only(world, small):
     out, _ = run("export", "--project", "ALPHA", "--format", "csv", "-o", "-")
-    assert out.startswith("Activity,Ann Lee,Bob Ng")
+    assert out.startswith("Activity,Phase,Ann Lee,Bob Ng")
     with pytest.raises(CommandError, match="Only CSV"):
         run("export", "--project", "ALPHA", "--format", "xlsx", "-o", "-")

@@ -39,6 +39,7 @@ def test_the_crm_rollout_has_a_plan_a_raci_with_honest_warnings_and_a_sipoc(db, 
         ("customer-not-in-raci", "Key account customers"),
         ("key-customer-not-informed", "Lars Becker"),
         ("overloaded", "Priya Shah"),
+        ("signed-off-without-input", "Choose the CRM vendor"),
     }
 
     view = selectors.sipoc_get(crm.sipocs.get())

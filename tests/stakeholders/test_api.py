@@ -63,7 +63,8 @@ def test_a_register_is_built_through_the_api(world, api, category):
         {"title": "No monitoring of individuals", "stakeholder_ids": [sid]},
     )
     oid = r.json()["id"]
-    assert r.json()["consensus"] == "pending"
+    # The works council is not a customer: its answer is advice and no customer is concerned.
+    assert r.json()["consensus"] == "no-customers"
     r = api("put", f"/projects/{{p}}/outcomes/{oid}/positions/{sid}", {"status": "objected"})
     assert r.status_code == 400 and "reason" in r.json()["fields"]
     r = api(
@@ -71,10 +72,11 @@ def test_a_register_is_built_through_the_api(world, api, category):
         f"/projects/{{p}}/outcomes/{oid}/positions/{sid}",
         {"status": "objected", "reason": "Not yet agreed"},
     )
-    assert r.json()["consensus"] == "objected"
+    assert r.json()["consensus"] == "no-customers"
+    assert [p["counts"] for p in r.json()["positions"]] == [False]
     findings = api("get", "/projects/{p}/customer-findings").json()
     codes = {f["code"] for f in findings["findings"]}
-    assert {"nervous-stakeholder", "outcome-objected", "no-sponsor", "no-customer"} <= codes
+    assert {"nervous-stakeholder", "outcome-advice-against", "no-sponsor", "no-customer"} <= codes
     assert findings["prompt_message"].startswith("No sponsor")
 
 

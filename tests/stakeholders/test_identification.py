@@ -74,3 +74,31 @@ def test_a_project_role_answers_the_prompt_for_its_category(world):
     assert "Union" in names and "End user" in names
     message = selectors.identification_prompts(world.alpha)["message"]
     assert not message.startswith("No sponsor")
+
+
+def test_several_kinds_are_marked_not_applicable_at_once_with_one_reason(
+    world, client_for, category
+):
+    regulator, community = category("Government/regulator"), category("Community")
+    foreign = world.globex.stakeholder_categories.first()
+    response = client_for(world.contributor).post(
+        "/o/acme/p/ALPHA/customers/categories/not-applicable/",
+        {"category": [regulator.pk, community.pk, foreign.pk], "reason": "Internal tool"},
+        follow=True,
+    )
+
+    assert "Marked not applicable (2)" in response.content.decode()
+    marked = selectors.identification_prompts(world.alpha)["not_applicable"]
+    assert sorted((c.category.name, c.reason) for c in marked) == [
+        ("Community", "Internal tool"),
+        ("Government/regulator", "Internal tool"),
+    ]  # the other organisation's category was ignored, not marked
+
+
+def test_the_customers_page_leads_with_the_list_and_speaks_plainly(world, client_for, sample):
+    page = client_for(world.viewer).get("/o/acme/p/ALPHA/customers/").content.decode()
+
+    assert page.index('id="list-title"') < page.index('id="findings-title"')
+    assert page.index('id="list-title"') < page.index('id="prompts-title"')
+    findings = page[page.index('id="findings"') : page.index('id="prompts"')]
+    assert "<code>" not in findings and "engagement-gap" not in findings

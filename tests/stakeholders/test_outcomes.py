@@ -42,6 +42,14 @@ def test_an_objection_needs_a_reason(world, sample):
 
 
 def test_consensus_is_reached_when_everyone_agrees_and_conflicts_are_settled(world, sample):
+    customer = world.alpha.stakeholders.get(pk=sample["stakeholder_id"])
+    for outcome in world.alpha.outcomes.all():
+        # Only customers' answers count: every outcome needs a customer concerned.
+        services.outcome_update(
+            actor=world.manager,
+            outcome=outcome,
+            stakeholders=[customer, *(p.stakeholder for p in outcome.positions.all())],
+        )
     for outcome in world.alpha.outcomes.all():
         for position in outcome.positions.select_related("stakeholder"):
             services.position_set(

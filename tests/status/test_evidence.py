@@ -154,13 +154,16 @@ def test_reported_green_against_red_evidence_is_a_watermelon_everywhere(world, c
     )
 
     out = StringIO()
-    call_command("status", "health", "--project", "ALPHA", "--json", stdout=out)
+    with pytest.raises(SystemExit) as exited:  # exit code 3: a watermelon (test_health_exit_code)
+        call_command("status", "health", "--project", "ALPHA", "--json", stdout=out)
+    assert exited.value.code == 3
     data = json.loads(out.getvalue())
     assert list(data) == ["reported", "evidence", "signals", "watermelon"]
     assert data["watermelon"]["message"] == "Reported green; evidence red: 3 high risks open"
     assert len(data["signals"]) == 8
     text = StringIO()
-    call_command("status", "health", "--project", "acme/ALPHA", stdout=text)
+    with pytest.raises(SystemExit):
+        call_command("status", "health", "--project", "acme/ALPHA", stdout=text)
     assert "WATERMELON (error)" in text.getvalue()
 
 

@@ -2,14 +2,15 @@ import getpass
 import os
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
 
 from rapport.accounts import services
+from rapport.accounts.cli import ActorCommand
 from rapport.accounts.models import Organisation, OrgRole
 
 
-class Command(BaseCommand):
+class Command(ActorCommand):
     help = "Create a user who can sign in; optionally add them to an organisation."
 
     def add_arguments(self, parser):
@@ -38,14 +39,21 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 user = services.user_create(
-                    email=email, password=password, full_name=name, is_superuser=superuser
+                    email=email,
+                    password=password,
+                    full_name=name,
+                    is_superuser=superuser,
+                    actor=self.actor,
                 )
                 if org:
                     organisation = Organisation.objects.filter(slug=org).first()
                     if organisation is None:
+                        # actor=None: the new user, not whoever runs this, owns the new org.
                         organisation = services.org_create(actor=None, slug=org, name=org)
                         role = OrgRole.OWNER
-                    services.org_member_add(actor=None, org=organisation, user=user, role=role)
+                    services.org_member_add(
+                        actor=self.actor, org=organisation, user=user, role=role
+                    )
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
         where = f" ({role} of {org})" if org else ""

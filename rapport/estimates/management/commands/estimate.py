@@ -3,8 +3,9 @@ import sys
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from rapport.accounts.cli import ActorCommand
 from rapport.estimates import rules, services
 from rapport.estimates.pdf import explanation_pdf, pdf_filename
 from rapport.estimates.report import run_report
@@ -14,12 +15,16 @@ from rapport.projects.selectors import project_get_by_ref
 JSON_KEYS = ("p50", "p80", "p90", "contingency", "constraint_probability")
 
 
-class Command(BaseCommand):
+class Command(ActorCommand):
     help = (
         "Estimates: `estimate simulate --project CODE [--iterations N] [--seed S] [--json]` runs "
-        "the Monte Carlo simulation of the project's estimate; `estimate explain --project CODE "
+        "the Monte Carlo simulation of the project's estimate (`--calibrated` adds the forecast "
+        "calibrated on the organisation's completed projects); `estimate explain --project CODE "
         "[--output FILE]` writes the sponsor's PDF."
     )
+
+    def writes(self, options) -> bool:
+        return options.get("action") == "simulate" and options.get("save")
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
@@ -40,6 +45,11 @@ class Command(BaseCommand):
         simulate.add_argument(
             "--save", action="store_true", help="keep the run, so the estimate page shows it"
         )
+        simulate.add_argument(
+            "--calibrated",
+            action="store_true",
+            help="add the forecast calibrated on the organisation's completed projects",
+        )
         explain = sub.add_parser("explain", help="write 'How this estimate was developed' as PDF")
         explain.add_argument("--project", required=True, help="CODE or ORG/CODE")
         explain.add_argument("--org", help="organisation slug, when several have the code")
@@ -58,7 +68,7 @@ class Command(BaseCommand):
     def simulate(self, project, *, iterations, seed, confidence, distribution, save, **options):
         try:
             run = services.simulation_run(
-                actor=None,
+                actor=self.actor,
                 project=project,
                 iterations=iterations,
                 seed=seed,
@@ -75,8 +85,14 @@ class Command(BaseCommand):
             )
             raise CommandError("\n".join(lines)) from None
         summary = run.simulation.to_dict()
+        calibrated = run.result.get("calibrated")
+        if options["calibrated"] and calibrated is None:
+            raise CommandError(run.result.get("calibration_refused") or "No calibration yet.")
         if options["json"]:
-            self.stdout.write(json.dumps({k: summary[k] for k in JSON_KEYS}, indent=2))
+            out = {k: summary[k] for k in JSON_KEYS}
+            if options["calibrated"]:
+                out["calibrated"] = calibrated
+            self.stdout.write(json.dumps(out, indent=2))
             return
         report = run_report(project, run, with_charts=False)
         out = self.stdout.write
@@ -112,6 +128,16 @@ class Command(BaseCommand):
                 c = take["cost"]
                 names = ", ".join(lv["name"] for lv in c["levers"][:3])
                 out(f"  to stay within budget at {label}: take {c['amount']} out ({names} first)")
+        if options["calibrated"]:
+            out("")
+            out(
+                f"Calibrated on {calibrated['sample_size']} completed projects of "
+                f"{project.org.name} (factor {calibrated['factor']['finish']:.2f}× at "
+                f"{report.confidence_label}):"
+            )
+            for label, key in (("P50", "p50"), ("P80", "p80"), ("P90", "p90")):
+                days = calibrated[key]["finish"]
+                out(f"  {label:<6} {days:8.1f} working days   {calibrated[key]['cost']:>14,.0f}")
         drivers = [a for a in report.activities if a["duration"] or a["cost"]][:5]
         if drivers:
             out("")

@@ -18,8 +18,11 @@ class Command(BaseCommand):
             help="gunicorn worker processes (env WEB_CONCURRENCY)",
         )
         parser.add_argument("--reload", action="store_true", help="restart on code changes")
+        parser.add_argument(
+            "--quiet", action="store_true", help="log warnings and errors only, no access log"
+        )
 
-    def handle(self, *args, host, port, workers, reload, **options):
+    def handle(self, *args, host, port, workers, reload, quiet, **options):
         argv = [
             sys.executable,
             "-m",
@@ -29,15 +32,15 @@ class Command(BaseCommand):
             f"{host}:{port}",
             "--workers",
             str(workers),
-            "--access-logfile",
-            "-",
+            *(["--log-level", "warning"] if quiet else ["--access-logfile", "-"]),
             "--forwarded-allow-ips",
             os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
         ]
         if reload:
             argv.append("--reload")
-        self.stdout.write(
-            f"Rapport on http://{host}:{port}/ ({settings.RAPPORT_ENV}, database {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]})"
-        )
+        if not quiet:
+            self.stdout.write(
+                f"Rapport on http://{host}:{port}/ ({settings.RAPPORT_ENV}, database {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]})"
+            )
         sys.stdout.flush()
         os.execv(sys.executable, argv)

@@ -1,13 +1,14 @@
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from rapport.accounts.cli import ActorCommand
 from rapport.accounts.models import Organisation
 from rapport.projects import services
 from rapport.projects.models import Project
 
 
-class Command(BaseCommand):
+class Command(ActorCommand):
     help = "Projects: `project create CODE --name NAME [--org SLUG] [--manager EMAIL]`, `project list`."
 
     def add_arguments(self, parser):
@@ -20,6 +21,11 @@ class Command(BaseCommand):
         create.add_argument("--description", default="")
         listing = sub.add_parser("list", help="list projects")
         listing.add_argument("--org", help="only this organisation")
+
+    read_only_actions = ("list",)
+
+    def scope_org(self, options):
+        return self._org(options.get("org"))
 
     def handle(self, *args, action, **options):
         if action == "create":
@@ -45,18 +51,23 @@ class Command(BaseCommand):
 
     def create(self, *, code, name, org, manager, description, **options):
         organisation = self._org(org)
-        actor = None
+        manager_user = None
         if manager:
-            actor = (
+            manager_user = (
                 get_user_model()
                 .objects.filter(email__iexact=manager, org_memberships__org=organisation)
                 .first()
             )
-            if actor is None:
+            if manager_user is None:
                 raise CommandError(f"{manager} is not a member of {organisation.slug}.")
         try:
             project = services.project_create(
-                actor=actor, org=organisation, code=code, name=name, description=description
+                actor=self.actor,
+                org=organisation,
+                code=code,
+                name=name,
+                description=description,
+                manager=manager_user,
             )
         except ValidationError as error:
             details = "; ".join(

@@ -4,19 +4,25 @@ import json
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from rapport.accounts.cli import ActorCommand
 from rapport.projects.selectors import project_get_by_ref
 from rapport.raci import importing, selectors
 from rapport.raci.spreadsheets import FileProblem
 
 
-class Command(BaseCommand):
+class Command(ActorCommand):
     help = (
         "The RACI of a project: `raci import --project CODE FILE [--create-missing]`, "
         "`raci export --project CODE --format csv|xlsx [--layout grid|list] -o FILE`, "
         "`raci check --project CODE [--json]` (exits 1 when a finding is an error)."
     )
+
+    read_only_actions = ("export", "check")
+
+    def writes(self, options) -> bool:
+        return super().writes(options) and not options.get("dry_run")
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
@@ -114,7 +120,7 @@ class Command(BaseCommand):
             return
         try:
             result = importing.apply_import(
-                actor=None, project=project, plan=plan, only_valid=valid_only
+                actor=self.actor, project=project, plan=plan, only_valid=valid_only
             )
         except importing.ImportRefused as refused:
             hint = (

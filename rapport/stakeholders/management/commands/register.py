@@ -1,22 +1,30 @@
 import csv
 import io
+import json
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from rapport.accounts.cli import ActorCommand
 from rapport.accounts.models import Organisation
 from rapport.projects.selectors import project_get_by_ref
-from rapport.stakeholders import importing
+from rapport.stakeholders import importing, selectors
 from rapport.stakeholders.spreadsheets import FileProblem, check_size, read_table
 
 
-class Command(BaseCommand):
+class Command(ActorCommand):
     help = (
         "The stakeholder register as a spreadsheet: "
         "`register import --project CODE FILE [--valid-only|--dry-run]`, "
-        "`register export --project CODE --format csv|xlsx -o FILE` (or --org SLUG for the whole register)."
+        "`register export --project CODE --format csv|xlsx -o FILE` (or --org SLUG for the whole register), "
+        "`register outcomes --project CODE [--json]` (each outcome's consensus among its customers)."
     )
+
+    read_only_actions = ("export", "outcomes")
+
+    def writes(self, options) -> bool:
+        return super().writes(options) and not options.get("dry_run")
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
@@ -45,6 +53,12 @@ class Command(BaseCommand):
                     required=True,
                     help="file to write ('-' for standard output, CSV only)",
                 )
+        outcomes = sub.add_parser(
+            "outcomes",
+            help="each outcome's consensus: customers' answers count, others' are advice",
+        )
+        outcomes.add_argument("--project", required=True, help="CODE or ORG/CODE")
+        outcomes.add_argument("--json", action="store_true", help="machine-readable output")
 
     def _where(self, project, org):
         if project:
@@ -60,7 +74,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, action, **options):
         org, project = self._where(options.get("project"), options.get("org"))
-        if action == "export":
+        if action == "outcomes":
+            self.outcomes(project, as_json=options["json"])
+        elif action == "export":
             self.export(org, project, options["format"], options["output"])
         else:
             self.import_(org, project, options["file"], options["dry_run"], options["valid_only"])
@@ -119,7 +135,7 @@ class Command(BaseCommand):
             return
         try:
             result = importing.apply_import(
-                actor=None, org=org, project=project, plan=plan, only_valid=valid_only
+                actor=self.actor, org=org, project=project, plan=plan, only_valid=valid_only
             )
         except importing.ImportRefused as refused:
             raise CommandError(str(refused)) from None
@@ -129,4 +145,45 @@ class Command(BaseCommand):
                 f"Imported {path}: {result['created']} added, {result['updated']} updated, "
                 f"{result['unchanged']} unchanged{skipped}."
             )
+        )
+
+    def outcomes(self, project, *, as_json: bool):
+        data = selectors.consensus(project)
+        if as_json:
+            rows = [
+                {
+                    "id": o.pk,
+                    "title": o.title,
+                    "consensus": o.consensus,
+                    "consensus_label": o.consensus_label,
+                    "answers": [
+                        {
+                            "name": p.stakeholder.party.name,
+                            "status": p.status,
+                            "counts": p.stakeholder.is_customer,
+                        }
+                        for p in o.positions.all()
+                    ],
+                }
+                for o in data["outcomes"]
+            ]
+            self.stdout.write(
+                json.dumps(
+                    {"outcomes": rows, "summary": data["summary"]}, ensure_ascii=False, indent=2
+                )
+            )
+            return
+        for o in data["outcomes"]:
+            self.stdout.write(f"{o.title}: {o.consensus_label}")
+            for p in o.customer_positions:
+                self.stdout.write(f"  {p.stakeholder.party.name}: {p.get_status_display().lower()}")
+            for p in o.advice_positions:
+                self.stdout.write(
+                    f"  {p.stakeholder.party.name} (not a customer, advice only): "
+                    f"{p.get_status_display().lower()}"
+                )
+        summary = data["summary"]
+        self.stdout.write(
+            f"{project.code}: {summary['agreed']} of {summary['outcomes']} outcomes agreed by their "
+            f"customers; consensus {'reached' if summary['reached'] else 'not reached'}."
         )

@@ -4,12 +4,15 @@ from django.core.management.base import BaseCommand, CommandError
 
 from rapport.projects.selectors import project_get_by_ref
 
+WATERMELON_EXIT = 3  # documented in the README's CLI section; 1 stays "error"
+
 
 class Command(BaseCommand):
     help = (
         "Honest status: `status health --project CODE [--json]` prints reported against evidence, "
         "each signal and the watermelon finding; `status snapshot` records every running "
-        "project's health for the board's history."
+        "project's health for the board's history. `status health` exits 3 when the project "
+        "is a watermelon (reported better than the evidence), 1 on an error, 0 otherwise."
     )
 
     def add_arguments(self, parser):
@@ -41,7 +44,13 @@ class Command(BaseCommand):
         data = health.report.to_dict()
         if options["json"]:
             self.stdout.write(json.dumps(data, indent=2))
-            return
+        else:
+            self.print_health(project, data)
+        if data["watermelon"]:
+            # A scheduled check alerts on the exit code, not on the words.
+            raise SystemExit(WATERMELON_EXIT)
+
+    def print_health(self, project, data):
         self.stdout.write(
             f"{project.org.slug}/{project.code}: reported {data['reported'] or 'nothing'}, evidence {data['evidence'] or 'not measured'}"
         )
