@@ -1,6 +1,6 @@
 """Rapport settings: one file, every knob an environment variable with a safe default.
 
-The README's "Configuration" section lists every variable read here.
+docs/administration.md ("Configuration") lists every variable read here.
 """
 
 import os

@@ -301,7 +301,7 @@ def load_report(org, *, project=None, now=None, weeks: int = rules.DEFAULT_LOAD_
     quiet = {pk: stakeholder_rules.quiet_weekdays(p.quiet_days) for pk, p in preferences.items()}
     findings += rules.quiet_day_findings(
         (
-            (str(row), load_row)
+            (f"The {row.get_comm_type_display().lower()}", load_row)
             for row, load_row in zip(rows, load_rows_, strict=True)
             if project is None or row.project_id == project.pk
         ),

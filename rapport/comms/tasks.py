@@ -1,7 +1,7 @@
 """Background tasks (Django's Tasks API, run by `rapport worker`).
 
 Periodic work is driven from outside: cron or a systemd timer runs `rapport comms deliver` every
-minute (see the README). "Send now" and "Retry" enqueue :func:`deliver_due` so a running worker
+minute (see docs/administration.md). "Send now" and "Retry" enqueue :func:`deliver_due` so a running worker
 sends at once instead of at the next minute; both paths call the same service.
 """
 

@@ -418,7 +418,9 @@ def comment_reply(request, project, feedback_id):
     try:
         if not form.is_valid():
             raise ValidationError(" ".join(e for errors in form.errors.values() for e in errors))
-        services.comment_reply(actor=request.user, feedback=feedback, text=form.cleaned_data["reply"])
+        services.comment_reply(
+            actor=request.user, feedback=feedback, text=form.cleaned_data["reply"]
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -696,4 +698,3 @@ def portal_unlock(request, portal_token):
     return render(
         request, "comms/portal_unlock.html", {"link": link, "token": portal_token, "form": form}
     )
-

@@ -75,6 +75,13 @@ def _thousands():
     return FuncFormatter(lambda v, _: f"{v:,.0f}")
 
 
+def _few_ticks():
+    """Five or so ticks: amounts like 325,000 at 12 pt need the room."""
+    from matplotlib.ticker import MaxNLocator
+
+    return MaxNLocator(nbins=5)
+
+
 def _short(name: str, limit: int = 28) -> str:
     return name if len(name) <= limit else name[: limit - 1] + "…"
 
@@ -120,29 +127,33 @@ def s_curve_svg(
             color=colour,
         )
     base = result["base"][kind]
+    # The base's and the target's labels on the sides of their lines facing away from each
+    # other: two close lines never put one label over the other.
+    base_left = target is not None and target >= base
     ax.axvline(convert(base), color=MUTED, linestyle="--", linewidth=1)
     ax.annotate(
         f"base {describe(base)}",
         (convert(base), 4),
-        xytext=(4, 0),
+        xytext=(-4 if base_left else 4, 0),
         textcoords="offset points",
         fontsize=NOTE_FONT,
         color=MUTED,
         rotation=90,
         va="bottom",
+        ha="right" if base_left else "left",
     )
     if target is not None:
         ax.axvline(convert(target), color=DANGER, linewidth=1.5)
         ax.annotate(
             target_label or f"target {describe(target)}",
             (convert(target), 98),
-            xytext=(-4, 0),
+            xytext=(4 if base_left else -4, 0),
             textcoords="offset points",
             fontsize=NOTE_FONT,
             color=DANGER,
             rotation=90,
             va="top",
-            ha="right",
+            ha="left" if base_left else "right",
         )
     ax.set_ylim(0, 100)
     ax.set_ylabel(
@@ -156,6 +167,7 @@ def s_curve_svg(
         ax.xaxis.set_major_locator(locator)
         ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
     else:
+        ax.xaxis.set_major_locator(_few_ticks())
         ax.xaxis.set_major_formatter(_thousands())
     what = "finish" if kind == "finish" else "total cost"
     desc = (
@@ -202,6 +214,7 @@ def tornado_svg(
         f"project {what}: activity at its lowest 10 % (light) and highest 10 % (dark)",
         fontsize=FONT,
     )
+    ax.xaxis.set_major_locator(_few_ticks())
     ax.xaxis.set_major_formatter(_thousands())
     desc = "Tornado chart, widest swing first: " + "; ".join(
         f"{b['name']} from {describe(b['low'])} to {describe(b['high'])}" for b in shown

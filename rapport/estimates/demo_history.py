@@ -220,6 +220,9 @@ def _past_project(ws, code, name, start, customer, plan) -> object:
             benefit_assumptions=assumes,
             stakeholders=[customer_stakeholder],
         )
+        stakeholders.position_set(
+            actor=pm, outcome=outcome, stakeholder=customer_stakeholder, status="agreed"
+        )
         stakeholders.measurement_add(
             actor=pm, outcome=outcome, measured_on=measured_on, value=Decimal(value)
         )

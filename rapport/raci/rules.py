@@ -13,11 +13,13 @@ counted once.
 
 Every check is one pass over the cells plus one pass over the activities, the parties and the
 outcomes: the time grows with ``activities + parties + assignments``, never with their product.
+The checks run on a compact form (per activity, a dict of party id to letter; see
+:func:`raci_check_rows`), which a loaded matrix already is, so no object is built per cell.
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable
+from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +29,6 @@ KINDS = ("task", "milestone", "decision", "deliverable")
 # Kinds a key customer expects to hear about.
 KEY_KINDS = frozenset({"milestone", "decision"})
 SEVERITIES = ("error", "warning", "info")
-_SEVERITY_RANK = {severity: rank for rank, severity in enumerate(SEVERITIES)}
 
 # The stable codes, in the order a reader meets them.
 CODES = (
@@ -185,224 +186,302 @@ def raci_check(
     ``outcomes`` is given, an activity naming an outcome id not in it is such an error too.
     The order of ``assignments`` never changes the result. Runs in time linear in the number of
     activities, parties, assignments and outcomes.
+
+    The cells are folded into the compact form :func:`raci_check_rows` works on (per activity, a
+    dict of party id to letter); callers that already hold that form call it directly.
     """
     activities = tuple(activities)
     parties = tuple(parties)
     outcomes = tuple(outcomes)
     activity_index = _index(activities, "activity")
     party_index = _index(parties, "party")
-    outcome_index = _index(outcomes, "outcome")
+    _index(outcomes, "outcome")
 
-    # One pass over the cells: everything the checks need, per activity and per party.
-    cells: dict[tuple[Hashable, Hashable], str] = {}
-    accountables: dict[Hashable, list[Party]] = {}
-    responsible_count: dict[Hashable, int] = {}
-    consulted_count: dict[Hashable, int] = {}
-    no_input: list[tuple[Activity, Party]] = []  # Consulted on a signed-off activity, no input
-    open_load: dict[Hashable, int] = {}  # party id -> open activities it is R or A on
-    in_matrix: set[Hashable] = set()
-    on_key_activity: set[Hashable] = set()  # parties with any letter on a milestone or decision
+    letters: dict[Hashable, dict[Hashable, str]] = {}
     for cell in assignments:
-        activity_pos = activity_index.get(cell.activity_id)
-        if activity_pos is None:
-            raise ValueError(
-                f"An assignment names activity {cell.activity_id!r}, which is not in the matrix"
-            )
-        party_pos = party_index.get(cell.party_id)
-        if party_pos is None:
-            raise ValueError(
-                f"An assignment names party {cell.party_id!r}, which is not in the matrix"
-            )
-        activity = activities[activity_pos]
-        party = parties[party_pos]
-        _check_letter(cell.letter, activity.name, party.name)
-        key = (activity.id, party.id)
-        previous = cells.get(key)
-        if previous is not None:
-            if previous == cell.letter:
-                continue  # the same cell twice: counted once
+        row = letters.get(cell.activity_id)
+        if row is None:
+            if cell.activity_id not in activity_index:
+                raise ValueError(
+                    f"An assignment names activity {cell.activity_id!r}, which is not in the matrix"
+                )
+            row = letters[cell.activity_id] = {}
+        previous = row.get(cell.party_id)
+        if previous is None:
+            if cell.party_id not in party_index:
+                raise ValueError(
+                    f"An assignment names party {cell.party_id!r}, which is not in the matrix"
+                )
+            activity = activities[activity_index[cell.activity_id]]
+            party = parties[party_index[cell.party_id]]
+            _check_letter(cell.letter, activity.name, party.name)
+            row[cell.party_id] = cell.letter
+        elif previous != cell.letter:
+            activity = activities[activity_index[cell.activity_id]]
+            party = parties[party_index[cell.party_id]]
+            _check_letter(cell.letter, activity.name, party.name)
             raise ValueError(
                 f"'{party.name}' is given both {previous} and {cell.letter} on '{activity.name}': "
                 "one letter per person and activity"
             )
-        cells[key] = cell.letter
-
-        in_matrix.add(party.id)
-        if activity.kind in KEY_KINDS:
-            on_key_activity.add(party.id)
-        if cell.letter == "A":
-            accountables.setdefault(activity.id, []).append(party)
-        elif cell.letter == "R":
-            responsible_count[activity.id] = responsible_count.get(activity.id, 0) + 1
-        elif cell.letter == "C":
-            consulted_count[activity.id] = consulted_count.get(activity.id, 0) + 1
-            if activity.signed_off and party.id not in activity.input_from:
-                no_input.append((activity, party))
-        if cell.letter in ("R", "A") and activity.is_open:
-            open_load[party.id] = open_load.get(party.id, 0) + 1
-
-    findings: list[Finding] = []
-    findings += _activity_findings(
-        activities, accountables, responsible_count, consulted_count, party_index, thresholds
+        # The same cell twice with the same letter: counted once.
+    inputs = {activity.id: activity.input_from for activity in activities if activity.input_from}
+    return raci_check_rows(
+        activities,
+        parties,
+        letters,
+        thresholds,
+        [(outcome.id, outcome.name) for outcome in outcomes],
+        inputs,
     )
-    findings += [
-        _finding(
-            "signed-off-without-input",
-            "warning",
-            f"'{activity.name}' was signed off without input from '{party.name}', who is "
-            "Consulted: record their input (when and what), or ask for it now.",
-            activity=activity,
-            party=party,
-        )
-        for activity, party in no_input
-    ]
-    findings += _overload_findings(activities, parties, open_load, thresholds)
-    findings += _customer_findings(parties, in_matrix, on_key_activity, activities, thresholds)
-    findings += _outcome_findings(activities, outcomes, outcome_index)
-
-    def order(finding: Finding) -> tuple:
-        # Row findings in activity order, then findings about a party alone, then about outcomes.
-        if finding.activity_id is not None:
-            group, position = 0, activity_index[finding.activity_id]
-        elif finding.party_id is not None:
-            group, position = 1, party_index[finding.party_id]
-        else:
-            group, position = 2, outcome_index.get(finding.outcome_id, -1)
-        party_position = -1 if finding.party_id is None else party_index[finding.party_id]
-        return (
-            _SEVERITY_RANK[finding.severity],
-            group,
-            position,
-            party_position,
-            CODES.index(finding.code),
-            finding.message,
-        )
-
-    findings.sort(key=order)
-    return findings
 
 
-def _activity_findings(
-    activities: tuple[Activity, ...],
-    accountables: dict[Hashable, list[Party]],
-    responsible_count: dict[Hashable, int],
-    consulted_count: dict[Hashable, int],
-    party_index: dict[Hashable, int],
-    thresholds: Thresholds,
+def raci_check_rows(
+    activities: Sequence[Any],
+    parties: Sequence[Any],
+    letters: Mapping[Hashable, Mapping[Hashable, str]],
+    thresholds: Thresholds = Thresholds(),  # noqa: B008 - frozen, so a shared default is safe
+    outcomes: Sequence[tuple[Hashable, str]] = (),
+    inputs: Mapping[Hashable, Collection[Hashable]] | None = None,
 ) -> list[Finding]:
-    """The checks on each row: one Accountable, someone Responsible, not too many Consulted."""
-    findings = []
+    """The checks of :func:`raci_check` on the compact form a loaded matrix already has.
+
+    ``activities`` and ``parties`` are rows in matrix order with the attributes of
+    :class:`Activity` (but ``input_from``) and :class:`Party`; ``letters`` maps an activity id to
+    its row, ``{party id: letter}`` (so a cell can hold only one letter); ``outcomes`` are
+    ``(id, name)`` pairs in order; ``inputs`` maps an activity id to the ids of the parties whose
+    input on it is recorded. No object is built per cell: each cell costs one dict step and a
+    letter comparison, and the findings come out already in order, so nothing is sorted but the
+    few owners or party findings of one activity. Unknown ids, letters and kinds raise
+    ``ValueError`` as in :func:`raci_check`; power and interest are taken as already checked (by
+    :class:`Party` or the register's validators).
+    """
+    inputs = inputs or {}
+    party_position: dict[Hashable, int] = {}
+    for position, party in enumerate(parties):
+        if party.id in party_position:
+            raise ValueError(f"Two party entries have the id {party.id!r} ({party.name!r})")
+        party_position[party.id] = position
+    outcome_position: dict[Hashable, int] = {}
+    for position, (outcome_id, outcome_name) in enumerate(outcomes):
+        if outcome_id in outcome_position:
+            raise ValueError(f"Two outcome entries have the id {outcome_id!r} ({outcome_name!r})")
+        outcome_position[outcome_id] = position
+    seen_activities: set[Hashable] = set()
+    max_consulted = thresholds.max_consulted
+
+    errors: list[Finding] = []
+    row_warnings: list[Finding] = []
+    in_matrix: set[Hashable] = set()  # ids of the parties holding any letter
+    on_key_activity: set[Hashable] = set()  # ... any letter on a milestone or decision
+    open_load: dict[Hashable, int] = {}  # party id -> open activities it is R or A on
+    open_total = 0
+    has_key_activity = False
+    served: set[Hashable] = set()
     for activity in activities:
-        owners = accountables.get(activity.id, [])
+        activity_id = activity.id
+        if activity_id in seen_activities:
+            raise ValueError(
+                f"Two activity entries have the id {activity_id!r} ({activity.name!r})"
+            )
+        seen_activities.add(activity_id)
+        kind = activity.kind
+        if kind not in KINDS:
+            raise ValueError(
+                f"Activity {activity.name!r}: kind {kind!r} is not one of {', '.join(KINDS)}"
+            )
+        if kind in KEY_KINDS:
+            has_key_activity = True
+        if outcome_position:
+            served.update(activity.outcome_ids)
+        is_open = activity.is_open
+        if is_open:
+            open_total += 1
+
+        owners: list[Hashable] = []
+        responsible = consulted = 0
+        without_input: list[Hashable] = []
+        row = letters.get(activity_id)
+        if row:
+            in_matrix.update(row)
+            if kind in KEY_KINDS:
+                on_key_activity.update(row)
+            signed_off = activity.signed_off
+            given = inputs.get(activity_id, ())
+            for party_id, letter in row.items():
+                if letter == "I":
+                    continue
+                if letter == "C":
+                    consulted += 1
+                    if signed_off and party_id not in given:
+                        without_input.append(party_id)
+                    continue
+                if letter == "R":
+                    responsible += 1
+                elif letter == "A":
+                    owners.append(party_id)
+                else:
+                    _check_letter(letter, activity.name, party_id)
+                if is_open:
+                    open_load[party_id] = open_load.get(party_id, 0) + 1
+            if len(owners) > 1:
+                # By column, so the message does not depend on the order the cells arrived in.
+                owners.sort(key=lambda party_id: party_position.get(party_id, -1))
+
+        name = activity.name
         if not owners:
-            findings.append(
-                _finding(
+            errors.append(
+                _activity_finding(
                     "no-accountable",
                     "error",
-                    f"Nobody is Accountable for '{activity.name}': choose the one person who "
+                    f"Nobody is Accountable for '{name}': choose the one person who "
                     "owns it and signs it off.",
-                    activity=activity,
+                    activity,
                 )
             )
         elif len(owners) > 1:
-            # Sorted by column so the message does not depend on the order cells arrived in.
-            owners = sorted(owners, key=lambda party: party_index[party.id])
-            findings.append(
-                _finding(
+            owner_names = _and_list(_party_at(parties, party_position, p).name for p in owners)
+            errors.append(
+                _activity_finding(
                     "multiple-accountable",
                     "error",
-                    f"'{activity.name}' has {len(owners)} Accountable "
-                    f"({_and_list(p.name for p in owners)}): keep exactly one owner and make the "
-                    "others Responsible or Consulted.",
-                    activity=activity,
+                    f"'{name}' has {len(owners)} Accountable ({owner_names}): keep exactly one "
+                    "owner and make the others Responsible or Consulted.",
+                    activity,
                 )
             )
-        if not responsible_count.get(activity.id) and not (
-            owners and activity.accountable_does_work
-        ):
-            findings.append(
-                _finding(
+        if not responsible and not (owners and activity.accountable_does_work):
+            row_warnings.append(
+                _activity_finding(
                     "no-responsible",
                     "warning",
-                    f"Nobody is Responsible for doing '{activity.name}': assign someone, or mark "
+                    f"Nobody is Responsible for doing '{name}': assign someone, or mark "
                     "that the Accountable person does the work.",
-                    activity=activity,
+                    activity,
                 )
             )
-        for owner in owners:
-            if owner.is_group:
-                findings.append(
-                    _finding(
-                        "accountable-is-group",
-                        "warning",
-                        f"'{owner.name}' is Accountable for '{activity.name}' but is a group: "
-                        "name the one person in it who signs it off.",
-                        activity=activity,
-                        party=owner,
-                    )
-                )
-        consulted = consulted_count.get(activity.id, 0)
-        if consulted > thresholds.max_consulted:
-            findings.append(
-                _finding(
+        if consulted > max_consulted:
+            row_warnings.append(
+                _activity_finding(
                     "too-many-consulted",
                     "warning",
-                    f"'{activity.name}' has {consulted} parties Consulted, more than the limit of "
-                    f"{thresholds.max_consulted}: every one of them slows the decision; make some "
+                    f"'{name}' has {consulted} parties Consulted, more than the limit of "
+                    f"{max_consulted}: every one of them slows the decision; make some "
                     "of them Informed.",
-                    activity=activity,
+                    activity,
                 )
             )
-    return findings
+        # Findings about one party on this row, by column. A party holds one letter per row, so
+        # it is either an Accountable group or a Consulted party without input, never both.
+        party_findings: list[tuple[int, Finding]] = []
+        for owner_id in owners:
+            owner = _party_at(parties, party_position, owner_id)
+            if owner.is_group:
+                party_findings.append(
+                    (
+                        party_position[owner_id],
+                        _finding(
+                            "accountable-is-group",
+                            "warning",
+                            f"'{owner.name}' is Accountable for '{name}' but is a group: "
+                            "name the one person in it who signs it off.",
+                            activity=activity,
+                            party=owner,
+                        ),
+                    )
+                )
+        for party_id in without_input:
+            party = _party_at(parties, party_position, party_id)
+            party_findings.append(
+                (
+                    party_position[party_id],
+                    _finding(
+                        "signed-off-without-input",
+                        "warning",
+                        f"'{name}' was signed off without input from '{party.name}', who is "
+                        "Consulted: record their input (when and what), or ask for it now.",
+                        activity=activity,
+                        party=party,
+                    ),
+                )
+            )
+        if len(party_findings) > 1:
+            party_findings.sort(key=lambda pair: pair[0])
+        row_warnings += [finding for _, finding in party_findings]
+
+    unknown = in_matrix - party_position.keys()
+    if unknown:
+        raise ValueError(
+            f"An assignment names party {min(unknown, key=repr)!r}, which is not in the matrix"
+        )
+    unknown = letters.keys() - seen_activities
+    if unknown:
+        raise ValueError(
+            f"An assignment names activity {min(unknown, key=repr)!r}, which is not in the matrix"
+        )
+    if outcome_position:
+        for activity in activities:
+            for outcome_id in activity.outcome_ids:
+                if outcome_id not in outcome_position:
+                    raise ValueError(
+                        f"Activity '{activity.name}' serves outcome {outcome_id!r}, which is not "
+                        "among the outcomes given"
+                    )
+
+    return (
+        errors
+        + row_warnings
+        + _party_findings(
+            parties, in_matrix, on_key_activity, open_load, open_total, has_key_activity, thresholds
+        )
+        + [
+            Finding(
+                code="outcome-not-served",
+                severity="warning",
+                message=f"No activity serves the outcome '{outcome_name}': link the activities "
+                "that deliver it, or ask the customer whether it is still wanted.",
+                outcome_id=outcome_id,
+            )
+            for outcome_id, outcome_name in outcomes
+            if outcome_id not in served
+        ]
+    )
 
 
-def _overload_findings(
-    activities: tuple[Activity, ...],
-    parties: tuple[Party, ...],
+def _party_findings(
+    parties: Sequence[Any],
+    in_matrix: set[Hashable],
+    on_key_activity: set[Hashable],
     open_load: dict[Hashable, int],
+    open_total: int,
+    has_key_activity: bool,
     thresholds: Thresholds,
 ) -> list[Finding]:
-    """People (not groups) Responsible or Accountable for too large a share of the open work."""
-    open_total = sum(1 for activity in activities if activity.is_open)
-    if not open_total:
-        return []  # nothing open, nobody can be overloaded
+    """Findings about a party alone, in column order: overloaded, then the customer warnings.
+
+    Overloaded: a person (not a group) Responsible or Accountable for too large a share of the open
+    work. Every customer appears in the matrix; key customers hear about milestones and decisions.
+    A key customer counts as informed when they hold any letter on a milestone or decision: an
+    Accountable or Responsible customer is more involved than a Consulted or Informed one. Both
+    customer warnings can name the same party: one asks for a place in the matrix, the other for
+    a place on the milestones and decisions.
+    """
     findings = []
     for party in parties:
         load = open_load.get(party.id, 0)
-        if party.is_group or not load:
-            continue
-        share = load / open_total
-        if share > thresholds.overload_share:
-            findings.append(
-                _finding(
-                    "overloaded",
-                    "warning",
-                    f"'{party.name}' is Responsible or Accountable for {load} of the "
-                    f"{open_total} open activities ({share:.0%}), more than the "
-                    f"{thresholds.overload_share:.0%} limit: share the work out.",
-                    party=party,
+        if load and open_total and not party.is_group:
+            share = load / open_total
+            if share > thresholds.overload_share:
+                findings.append(
+                    _finding(
+                        "overloaded",
+                        "warning",
+                        f"'{party.name}' is Responsible or Accountable for {load} of the "
+                        f"{open_total} open activities ({share:.0%}), more than the "
+                        f"{thresholds.overload_share:.0%} limit: share the work out.",
+                        party=party,
+                    )
                 )
-            )
-    return findings
-
-
-def _customer_findings(
-    parties: tuple[Party, ...],
-    in_matrix: set[Hashable],
-    on_key_activity: set[Hashable],
-    activities: tuple[Activity, ...],
-    thresholds: Thresholds,
-) -> list[Finding]:
-    """Every customer appears in the matrix; key customers hear about milestones and decisions.
-
-    A key customer counts as informed when they hold any letter on a milestone or decision: an
-    Accountable or Responsible customer is more involved than a Consulted or Informed one.
-    Both customer warnings can name the same party: one asks for a place in the matrix, the other
-    for a place on the milestones and decisions.
-    """
-    has_key_activity = any(activity.kind in KEY_KINDS for activity in activities)
-    findings = []
-    for party in parties:
         if not party.is_customer:
             continue
         if party.id not in in_matrix:
@@ -440,34 +519,21 @@ def _customer_findings(
     return findings
 
 
-def _outcome_findings(
-    activities: tuple[Activity, ...],
-    outcomes: tuple[Outcome, ...],
-    outcome_index: dict[Hashable, int],
-) -> list[Finding]:
-    """Each customer outcome is served by at least one activity."""
-    if not outcomes:
-        return []
-    served: set[Hashable] = set()
-    for activity in activities:
-        for outcome_id in activity.outcome_ids:
-            if outcome_id not in outcome_index:
-                raise ValueError(
-                    f"Activity '{activity.name}' serves outcome {outcome_id!r}, which is not "
-                    "among the outcomes given"
-                )
-            served.add(outcome_id)
-    return [
-        Finding(
-            code="outcome-not-served",
-            severity="warning",
-            message=f"No activity serves the outcome '{outcome.name}': link the activities that "
-            "deliver it, or ask the customer whether it is still wanted.",
-            outcome_id=outcome.id,
-        )
-        for outcome in outcomes
-        if outcome.id not in served
-    ]
+def _party_at(parties: Sequence[Any], party_position: dict[Hashable, int], party_id: Hashable):
+    position = party_position.get(party_id)
+    if position is None:
+        raise ValueError(f"An assignment names party {party_id!r}, which is not in the matrix")
+    return parties[position]
+
+
+def _activity_finding(code: str, severity: str, message: str, activity: Any) -> Finding:
+    return Finding(
+        code=code,
+        severity=severity,
+        message=message,
+        activity_id=activity.id,
+        activity_name=activity.name,
+    )
 
 
 def _finding(

@@ -139,9 +139,6 @@ class Matrix:
             for p in self.parties
         ]
 
-    def rules_outcomes(self) -> list[rules.Outcome]:
-        return [rules.Outcome(o.id, o.title) for o in self.outcomes]
-
 
 def thresholds_of(settings: RaciSettings | None) -> rules.Thresholds:
     if settings is None:
@@ -253,13 +250,17 @@ def matrix_get(project) -> Matrix:
 
 
 def raci_findings(matrix: Matrix) -> list[rules.Finding]:
-    """Every RACI finding of the matrix, errors first (see rules.raci_check)."""
-    return rules.raci_check(
-        matrix.rules_activities(),
-        matrix.rules_parties(),
-        matrix.assignments(),
+    """Every RACI finding of the matrix, errors first (see rules.raci_check).
+
+    The matrix's rows and letters are already the compact form the checks run on: no object is
+    built per cell."""
+    return rules.raci_check_rows(
+        matrix.activities,
+        matrix.parties,
+        matrix.letters,
         matrix.thresholds,
-        matrix.rules_outcomes(),
+        [(outcome.id, outcome.title) for outcome in matrix.outcomes],
+        matrix.inputs,
     )
 
 

@@ -13,6 +13,8 @@ LABEL_WIDTH = 210  # the activity names on the left
 AXIS_HEIGHT = 34  # month labels and "Today" above the first row
 ROW_HEIGHT = 26
 GROUP_HEIGHT = 26
+RIGHT_MARGIN = 90  # "+120 days" or "read-only" after the last bar
+MIN_BAR = 6  # a one-day task on a long plan is still a bar, not a hairline
 PLOT_TARGET = 900  # about this many pixels for the dates, whatever the span
 DAY_MIN, DAY_MAX = 2.0, 24.0  # pixels per day
 NAME_CHARS = 30  # longer names are shortened in the picture (the table has them whole)
@@ -109,9 +111,9 @@ def layout(entries: list[Entry], *, today: dt.date) -> Chart:
     group's name starts wherever the group changes."""
     dates = [d for e in entries for d in e.dates()]
     if dates:
-        # A few days of margin before, and room after the last bar for a "+N days" label.
+        # A few days of margin on each side; RIGHT_MARGIN leaves room for a "+N days" label.
         first = min(dates) - dt.timedelta(days=3)
-        last = max(dates) + dt.timedelta(days=10)
+        last = max(dates) + dt.timedelta(days=3)
         span = (last - first).days + 1
         day = max(DAY_MIN, min(DAY_MAX, PLOT_TARGET / span))
         plot = span * day
@@ -122,7 +124,9 @@ def layout(entries: list[Entry], *, today: dt.date) -> Chart:
     def x(date: dt.date) -> float:
         return LABEL_WIDTH + (date - first).days * day
 
-    chart = Chart(width=LABEL_WIDTH + plot + 16, height=0, first=first, last=last, day=day)
+    chart = Chart(
+        width=LABEL_WIDTH + plot + RIGHT_MARGIN, height=0, first=first, last=last, day=day
+    )
     y = AXIS_HEIGHT
     group = None
     band_top = None
@@ -162,7 +166,7 @@ def _row(entry: Entry, y: float, x, day: float) -> Row:
     b_finish = entry.baseline_finish or entry.baseline_start
     if b_start is not None and not entry.contingency:
         # A bar covers its finish day, hence the day after the finish.
-        baseline = (x(b_start), x(b_finish) + day)
+        baseline = (x(b_start), max(x(b_finish) + day, x(b_start) + MIN_BAR))
     if entry.is_milestone:
         centre = x(finish) + day / 2
         if baseline is not None:
@@ -181,8 +185,10 @@ def _month_ticks(first: dt.date, last: dt.date, x) -> list[tuple[float, str]]:
     while month <= last:
         if month >= first:
             at = x(month)
-            if previous is None or at - previous >= 56:
-                ticks.append((at, month.strftime("%b %Y")))
+            if previous is None or at - previous >= 40:
+                # The year only where it starts (and on the first label): "Nov 2026", "Dec", …
+                show_year = previous is None or month.month == 1
+                ticks.append((at, month.strftime("%b %Y" if show_year else "%b")))
                 previous = at
         month = dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
     return ticks
@@ -210,7 +216,7 @@ def svg(chart: Chart, *, title: str, desc: str) -> str:
         out.append(
             f'<rect x="0" y="{_n(band.y)}" width="{w}" height="{_n(band.height)}" '
             f'fill="{COLOURS["band"]}" stroke="{COLOURS["grid"]}"/>'
-            f'<text x="6" y="{_n(band.y + 17)}" font-weight="700">{escape(_short(band.label))}</text>'
+            f'<text x="6" y="{_n(band.y + 17)}" font-weight="700">{escape(band.label)}</text>'
         )
     for at, label in chart.ticks:
         out.append(
@@ -252,7 +258,7 @@ def _row_svg(row: Row) -> str:
         stroke = f' stroke="{COLOURS["muted"]}" stroke-dasharray="4 2"' if entry.contingency else ""
         parts.append(
             f'<rect class="bar" x="{_n(row.x1)}" y="{_n(row.y + 5)}" '
-            f'width="{_n(max(row.x2 - row.x1, 2))}" height="12" rx="2" '
+            f'width="{_n(max(row.x2 - row.x1, MIN_BAR))}" height="12" rx="2" '
             f'fill="{row.colour}"{stroke}/>'
         )
     if row.baseline is not None:
@@ -261,7 +267,7 @@ def _row_svg(row: Row) -> str:
             f'<line class="baseline" x1="{_n(b1)}" y1="{_n(row.y + 21)}" x2="{_n(b2)}" '
             f'y2="{_n(row.y + 21)}" stroke="{COLOURS["ink"]}" stroke-width="2"/>'
         )
-    end = max(row.x2, row.baseline[1] if row.baseline else 0)
+    end = max(row.x2, row.x1 + MIN_BAR, row.baseline[1] if row.baseline else 0)
     if entry.slip_days:
         parts.append(
             f'<text class="slip" x="{_n(end + 5)}" y="{_n(mid + 4)}" fill="{COLOURS["slipped"]}" '

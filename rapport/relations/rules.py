@@ -1,14 +1,9 @@
-"""Relationship rules: who counts as a key customer and who has not been heard from. Pure logic."""
+"""Relationship rules: who has not been heard from. Pure logic."""
 
 from collections.abc import Iterable
 from datetime import date, timedelta
 
-KEY_FROM = 4  # power or interest 4 or 5 on the 1–5 scale
-
-
-def is_key(power: int | None, interest: int | None) -> bool:
-    """A key customer: power or interest of 4 or more."""
-    return (power or 0) >= KEY_FROM or (interest or 0) >= KEY_FROM
+KEY_FROM = 4  # a key customer: power or interest 4 or 5 on the 1–5 scale
 
 
 def not_heard_from(

@@ -203,9 +203,9 @@ class OutcomeForm(forms.ModelForm):
             "due_date",
             "is_csf",
             "benefit_low",
+            "benefit_high",
             "benefit_p50",
             "benefit_p80",
-            "benefit_high",
             "benefit_assumptions",
         ]
         widgets = {
@@ -216,9 +216,9 @@ class OutcomeForm(forms.ModelForm):
         help_texts = {
             "title": "In words, as the customers would say it.",
             "benefit_low": "Expected benefit (optional): the value of the metric expected at the "
-            "target date, as a range from low to high…",
-            "benefit_p50": "…the value as likely to be beaten as not…",
-            "benefit_p80": "…and the value you are 80 % sure to reach: the promise, checked "
+            "target date, as a range (low and high), a P50 and a P80.",
+            "benefit_p50": "As likely to be beaten as not.",
+            "benefit_p80": "The value you are 80 % sure to reach: the promise. It is checked "
             "against the first measurement on or after the target date.",
             "benefit_assumptions": "What the forecast assumes (published in the detailed report).",
         }

@@ -81,8 +81,8 @@ def test_a_pm_changes_dates_and_status_in_the_row(world, sign_in, live_server):
     page = sign_in(world.contributor)
     page.goto(live_server.url + "/o/acme/p/ALPHA/activities/")
     assert serious_accessibility_violations(page) == []
-    page.get_by_label("Status of Build the portal").select_option("In progress")
-    page.get_by_label("Planned finish of Build the portal").fill("2020-01-01")
+    page.get_by_label("Status of Build the portal", exact=True).select_option("In progress")
+    page.get_by_label("Planned finish of Build the portal", exact=True).fill("2020-01-01")
     page.get_by_role("button", name="Save dates and status of Build the portal").click()
     expect(page.locator(f"#activity-{build.pk}")).to_contain_text(
         "The planned finish is before the planned start."
@@ -91,7 +91,7 @@ def test_a_pm_changes_dates_and_status_in_the_row(world, sign_in, live_server):
     build.refresh_from_db()
     assert build.status == "not_started"
 
-    page.get_by_label("Planned finish of Build the portal").fill(
+    page.get_by_label("Planned finish of Build the portal", exact=True).fill(
         (build.planned_start + dt.timedelta(days=20)).isoformat()
     )
     page.get_by_role("button", name="Save dates and status of Build the portal").click()

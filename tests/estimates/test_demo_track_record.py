@@ -30,6 +30,8 @@ def test_the_demo_history_calibrates_the_crm_estimate_and_warns_of_late_promises
     assert summary.by_estimator[0].mean_ratio > 1.4
     mei = next(p for p in summary.promises["people"] if p["label"] == "Mei Tanaka")
     assert mei["share"] < 0.3
+    # one past project over-promised its benefit (measured below its P80), one met its P50
+    assert (summary.benefits["checked"], summary.benefits["over_promised"]) == (2, 1)
 
     run = SimulationRun.objects.filter(project=demo.project).latest("created_at")
     calibrated = run.result["calibrated"]

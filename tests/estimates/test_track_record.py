@@ -166,7 +166,7 @@ def test_the_track_record_page_shows_the_calibration_and_the_charts(
 ):
     four_overrunning_projects(world)
     client = client_for(world.owner)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(14):  # 12 + the benefits table (outcomes, measurements)
         page = client.get("/o/acme/track-record/")
     html = page.content.decode()
     assert page.status_code == 200
@@ -182,7 +182,7 @@ def test_the_track_record_page_costs_the_same_queries_with_more_projects(
     completed_project(world, "MORE1", overrun=1.1, seed=9)
     completed_project(world, "MORE2", overrun=1.2, seed=10)
     client = client_for(world.owner)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(14):  # 12 + the benefits table (outcomes, measurements)
         assert client.get("/o/acme/track-record/").status_code == 200
 
 

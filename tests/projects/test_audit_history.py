@@ -155,10 +155,7 @@ def test_the_history_page_lists_goals_and_team_changes_too(world, client_for):
 
     assert "Max Manager added the goal “Fast delivery”" in page
     assert "Max Manager removed the goal “Happy customers”" in page
-    assert (
-        "Max Manager removed the project membership “Vera Viewer (Viewer on ALPHA)”"
-        in page
-    )
+    assert "Max Manager removed the project membership “Vera Viewer (Viewer on ALPHA)”" in page
 
 
 def test_the_history_of_one_project_shows_nothing_of_another(world, client_for):

@@ -1,5 +1,5 @@
 """`rapport status health` answers a scheduled check with its exit code: 3 for a watermelon,
-1 for an error, 0 otherwise (README, CLI section)."""
+1 for an error, 0 otherwise (docs/administration.md, CLI section)."""
 
 from io import StringIO
 

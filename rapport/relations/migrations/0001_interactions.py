@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('projects', '0001_initial'),
-        ('stakeholders', '0005_party_communication_preferences'),
+        ('stakeholders', '0004_party_register_order'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from rapport.projects.selectors import project_get_by_ref
 
-WATERMELON_EXIT = 3  # documented in the README's CLI section; 1 stays "error"
+WATERMELON_EXIT = 3  # documented in docs/administration.md (CLI); 1 stays "error"
 
 
 class Command(BaseCommand):
