@@ -290,6 +290,9 @@ PERMISSIONS_POLICY = (
 # SESSION_ABSOLUTE_TIMEOUT_HOURS after sign-in (rapport.accounts.session_timeout).
 SESSION_IDLE_TIMEOUT_SECONDS = env_int("SESSION_IDLE_TIMEOUT_MINUTES", 8 * 60) * 60
 SESSION_ABSOLUTE_TIMEOUT_SECONDS = env_int("SESSION_ABSOLUTE_TIMEOUT_HOURS", 24) * 3600
+# How often a busy session records that it was seen (a session write): once a minute is plenty
+# against an idle limit of hours.
+SESSION_LAST_SEEN_RESOLUTION_SECONDS = 60
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT_SECONDS
 if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

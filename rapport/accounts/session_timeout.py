@@ -12,9 +12,6 @@ from django.dispatch import receiver
 
 SIGNED_IN_AT = "rapport_signed_in_at"
 LAST_SEEN = "rapport_last_seen"
-# Writing the session on every request would make each page view a database write; a minute of
-# slack on an idle limit of hours changes nothing a person notices.
-LAST_SEEN_RESOLUTION_SECONDS = 60
 
 
 @receiver(user_logged_in)
@@ -71,5 +68,6 @@ class SessionTimeoutMiddleware:
             return
         # Sessions from before this middleware, or made without a sign-in signal, start now.
         session.setdefault(SIGNED_IN_AT, now)
-        if now - session.get(LAST_SEEN, 0) >= LAST_SEEN_RESOLUTION_SECONDS:
+        # Not on every request: that would make each page view a database write.
+        if now - session.get(LAST_SEEN, 0) >= settings.SESSION_LAST_SEEN_RESOLUTION_SECONDS:
             session[LAST_SEEN] = now

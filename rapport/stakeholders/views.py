@@ -597,7 +597,7 @@ def category_consider(request, project, category_id):
 def category_consider_bulk(request, project):
     """The ticked kinds of customer are all not applicable to this project, for one reason."""
     ids = [i for i in request.POST.getlist("category") if i.isdigit()]
-    categories = list(Category.objects.filter(pk__in=ids, org_id=project.org_id))
+    categories = list(Category.objects.filter(pk__in=ids, org_id=project.org_id).order_by("name"))
     if not categories:
         messages.error(
             request, "Tick the kinds of customer that do not apply, then press the button."

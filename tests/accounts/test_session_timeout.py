@@ -8,6 +8,13 @@ import time_machine
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def seen_once_a_minute(settings):
+    """As in production (the suite's default is once a day, see tests/conftest.py)."""
+    settings.SESSION_LAST_SEEN_RESOLUTION_SECONDS = 60
+
+
 MONDAY_9 = datetime(2026, 11, 30, 9, tzinfo=UTC)
 PAGE = "/o/acme/p/ALPHA/raci/"
 

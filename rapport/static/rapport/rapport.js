@@ -52,7 +52,15 @@ function boxWideTables(root) {
     if (box.scrollWidth > box.clientWidth) box.tabIndex = 0;
   });
 }
-document.addEventListener("DOMContentLoaded", () => boxWideTables(document));
+// Any box that scrolls sideways (a wide chart, a table's box) must be reachable with the keyboard.
+const SCROLLING_BOXES = ".scroll-x, figure.chart-box, .chart-figure, .sheet-wrap, .sipoc";
+function focusScrollingBoxes(root) {
+  root.querySelectorAll(SCROLLING_BOXES).forEach((box) => {
+    if (box.scrollWidth > box.clientWidth && !box.hasAttribute("tabindex")) box.tabIndex = 0;
+  });
+}
+document.addEventListener("DOMContentLoaded", () => { boxWideTables(document); focusScrollingBoxes(document); });
+window.addEventListener("resize", () => focusScrollingBoxes(document));
 document.addEventListener("htmx:afterSettle", (event) => boxWideTables(event.target.closest("main") || document));
 
 // A field that applies to one kind of thing only (a meeting's length, a custom rule) shows only
