@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from email import message_from_bytes, policy
 
 import pytest
+from django.test import override_settings
 
 from rapport.accounts import services as accounts
 from rapport.accounts.models import OrgRole
@@ -33,12 +34,14 @@ class World:
 
 
 @pytest.fixture(autouse=True)
-def sessions_seen_once_a_day(settings):
+def sessions_seen_once_a_day():
     """A signed-in request refreshes its session's "last seen" (a write) once a minute; on a slow
     machine a test that grows thousands of rows crosses that minute, and its query counts would
     count the session write instead of the page. tests/accounts/test_session_timeout.py sets it
-    back to a minute."""
-    settings.SESSION_LAST_SEEN_RESOLUTION_SECONDS = 24 * 3600
+    back to a minute. (override_settings, not pytest-django's `settings` fixture: some tests take
+    a parameter of their own called `settings`, which would hide that fixture.)"""
+    with override_settings(SESSION_LAST_SEEN_RESOLUTION_SECONDS=24 * 3600):
+        yield
 
 
 def _user(email, name):
