@@ -16,6 +16,12 @@ urlpatterns = [
     path("", include("rapport.promises.urls")),
     path("", include("rapport.estimates.urls")),
     path("", include("rapport.relations.urls")),
+    path("", include("rapport.meetings.urls")),
+    path("", include("rapport.education.urls")),
+    path("", include("rapport.lessons.urls")),
+    path("", include("rapport.experts.urls")),
+    path("", include("rapport.satisfaction.urls")),
+    path("", include("rapport.slas.urls")),
     path("", include("rapport.ops.urls")),
 ]
 

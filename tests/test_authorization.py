@@ -31,6 +31,16 @@ ORG_LEVEL = {"owner": 2, "manager": 1, "contributor": 1, "viewer": 1, "member": 
 PROJECT_NEEDS = {"view": 1, "contribute": 2, "manage": 3, "own": 4}
 ORG_NEEDS = {"member": 1, "owner": 2}
 
+# The relationship apps declare their pages and operations next to their own tests
+# (tests/<app>/authorization.py), so each grows without editing this file.
+PLUGGED_APPS = ("meetings", "education", "lessons", "experts", "satisfaction", "slas")
+
+
+def plugged():
+    import importlib
+
+    return [importlib.import_module(f"tests.{app}.authorization") for app in PLUGGED_APPS]
+
 
 def web_patterns(patterns=None, prefix=""):
     for p in patterns if patterns is not None else get_resolver().url_patterns:
@@ -78,6 +88,8 @@ def object_ids(world):
     from tests.relations.factories import relations_sample
 
     ids.update(relations_sample(world))  # interactions with customers
+    for module in plugged():  # meetings, lessons, satisfaction, SLAs, ...
+        ids.update(module.sample(world))
     world.object_ids = ids  # call() fills API paths from these
     return ids
 
@@ -326,6 +338,9 @@ WEB_NEEDS = {
     "portal-report": ("public", None),
     "portal-report-pdf": ("public", None),
 }
+
+for _module in plugged():
+    WEB_NEEDS.update(_module.WEB_NEEDS)
 
 
 def test_every_web_view_declares_the_access_written_down_for_it():
@@ -835,6 +850,10 @@ API_BODIES = {
         "reply": "Because of the hosting decision."
     },
 }
+
+for _module in plugged():
+    API_NEEDS.update(_module.API_NEEDS)
+    API_BODIES.update(_module.API_BODIES)
 
 
 def api_operations():

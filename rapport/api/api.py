@@ -139,11 +139,17 @@ def on_crash(request, exc):
 # Routers register their operations on import.
 from rapport.accounts.api import router as accounts_router  # noqa: E402
 from rapport.comms.api import router as comms_router  # noqa: E402
+from rapport.education.api import router as education_router  # noqa: E402
 from rapport.estimates.api import router as estimates_router  # noqa: E402
+from rapport.experts.api import router as experts_router  # noqa: E402
+from rapport.lessons.api import router as lessons_router  # noqa: E402
+from rapport.meetings.api import router as meetings_router  # noqa: E402
 from rapport.projects.api import router as projects_router  # noqa: E402
 from rapport.promises.api import router as promises_router  # noqa: E402
 from rapport.raci.api import router as raci_router  # noqa: E402
 from rapport.relations.api import router as relations_router  # noqa: E402
+from rapport.satisfaction.api import router as satisfaction_router  # noqa: E402
+from rapport.slas.api import router as slas_router  # noqa: E402
 from rapport.stakeholders.api import router as stakeholders_router  # noqa: E402
 from rapport.status.api import router as status_router  # noqa: E402
 
@@ -156,3 +162,9 @@ api.add_router("/", estimates_router)
 api.add_router("/", status_router)
 api.add_router("/", comms_router)
 api.add_router("/", relations_router)
+api.add_router("/", meetings_router)
+api.add_router("/", education_router)
+api.add_router("/", lessons_router)
+api.add_router("/", experts_router)
+api.add_router("/", satisfaction_router)
+api.add_router("/", slas_router)

@@ -133,6 +133,15 @@ _SETTING_HELP = {
     "ratings_red_drop": "… and this many is red.",
     "acknowledgements_amber_share": "Share of the reports sent that nobody acknowledged for amber (0.5 = half).",
     "acknowledgements_red_share": "… for red.",
+    "business_meetings_window": "Count the business invitations to the last N status meetings held.",
+    "business_amber_share": "Share of those invitations the business missed for amber (0.34 = a third).",
+    "business_red_share": "… for red.",
+    "satisfaction_window": "Per key customer, compare the average of the last N pulses with the N before.",
+    "satisfaction_amber_drop": "A drop of this many points (1–5 scale) for any key customer is amber.",
+    "satisfaction_red_drop": "… and this many is red.",
+    "slas_window_days": "SLA breaches within this many days count.",
+    "slas_amber_count": "SLA breaches (by IT or the business) for amber.",
+    "slas_red_count": "… for red.",
 }
 
 

@@ -20,7 +20,7 @@ Conventions shared by every signal:
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from enum import IntEnum
 
@@ -113,6 +113,21 @@ class HealthSettings:
     acknowledgements_amber_share: float = 0.5  # of the reports sent, left unacknowledged
     acknowledgements_red_share: float = 0.75
 
+    business_enabled: bool = True
+    business_meetings_window: int = 6  # the last N status meetings held
+    business_amber_share: float = 0.34  # of the business invitations there, not attended
+    business_red_share: float = 0.5
+
+    satisfaction_enabled: bool = True
+    satisfaction_window: int = 3  # per key customer: the last N pulses against the N before
+    satisfaction_amber_drop: float = 0.5  # points on the 1-5 scale
+    satisfaction_red_drop: float = 1.0
+
+    slas_enabled: bool = True
+    slas_window_days: int = 90  # SLA breaches this recent count
+    slas_amber_count: int = 1  # breaches, by either side
+    slas_red_count: int = 3
+
     def __post_init__(self):
         pairs = [
             ("milestone_amber_days", "milestone_red_days"),
@@ -123,6 +138,9 @@ class HealthSettings:
             ("commitments_amber_count", "commitments_red_count"),
             ("ratings_amber_drop", "ratings_red_drop"),
             ("acknowledgements_amber_share", "acknowledgements_red_share"),
+            ("business_amber_share", "business_red_share"),
+            ("satisfaction_amber_drop", "satisfaction_red_drop"),
+            ("slas_amber_count", "slas_red_count"),
         ]
         for amber, red in pairs:
             if getattr(self, amber) > getattr(self, red):
@@ -135,8 +153,9 @@ class HealthSettings:
                 not isinstance(value, int | float) or value <= 0
             ):
                 raise ValueError(f"{item.name} must be a positive number, got {value!r}")
-        if self.ratings_window != int(self.ratings_window):
-            raise ValueError("ratings_window must be a whole number")
+        for name in ("ratings_window", "business_meetings_window", "satisfaction_window"):
+            if getattr(self, name) != int(getattr(self, name)):
+                raise ValueError(f"{name} must be a whole number")
 
 
 @dataclass(frozen=True)
@@ -157,6 +176,12 @@ class HealthInputs:
     ratings: Sequence[float] | None = None  # customer ratings 1-5, oldest first
     reports_sent: int | None = None  # reports sent to customers (recently, past a grace period)
     reports_unacknowledged: int | None = None  # ... of which nobody acknowledged
+    business_invited: int | None = None  # business invitations to the last status meetings held
+    business_missed: int | None = None  # ... of which not attended (apologised or absent)
+    # Per key customer, their satisfaction pulses 1-5, oldest first: {"Bea Business": [4, 5, 3]}.
+    key_customer_pulses: Mapping[str, Sequence[float]] | None = None
+    sla_breaches_it: int | None = None  # SLA breaches by IT within slas_window_days
+    sla_breaches_business: int | None = None  # ... and by the business
 
 
 @dataclass(frozen=True)
@@ -461,6 +486,104 @@ def signal_reports_unacknowledged(
     return Signal(code=code, colour=colour, value=share, message=message, measured=True)
 
 
+def signal_business_absent(
+    invited: int | None, missed: int | None, settings: HealthSettings
+) -> Signal:
+    """The business staying away from the status meetings.
+
+    Over the last ``business_meetings_window`` (6) status meetings held: the share of the
+    business side's invitations not attended (apologised counts as missed: the business was not
+    in the room). Amber at ``business_amber_share`` (a third), red at ``business_red_share``
+    (half). No business invitation is "not measured". Value: the share missed, 0..1.
+    """
+    code, what = "business-absent", "business attendance"
+    if not settings.business_enabled:
+        return _off(code, what)
+    if invited is None or missed is None:
+        return _not_measured(code, what, "no status meeting with the business invited held yet")
+    invited = _count("business_invited", invited)
+    missed = _count("business_missed", missed)
+    if missed > invited:
+        raise ValueError(f"business_missed ({missed}) cannot exceed business_invited ({invited})")
+    if invited == 0:
+        return _not_measured(code, what, "no status meeting with the business invited held yet")
+    share = _exact(missed / invited)
+    colour = _grade(share, settings.business_amber_share, settings.business_red_share)
+    n = int(settings.business_meetings_window)
+    message = (
+        f"the business missed {missed} of {_plural(invited, 'invitation')} "
+        f"to the last {_plural(n, 'status meeting')}"
+        if missed
+        else f"the business attended every one of the last {_plural(n, 'status meeting')}"
+    )
+    return Signal(code=code, colour=colour, value=share, message=message, measured=True)
+
+
+def signal_satisfaction_falling(
+    pulses: Mapping[str, Sequence[float]] | None, settings: HealthSettings
+) -> Signal:
+    """A key customer's satisfaction falling: per key customer, the average of their last N
+    pulses minus the N before (N is ``satisfaction_window``, 3); the worst customer counts.
+
+    One key customer turning away is the warning, however happy the others are, so this takes
+    the worst drop, not an average. Customers with fewer than 2N pulses are left out; none with
+    enough is "not measured". Amber at ``satisfaction_amber_drop`` (0.5), red at
+    ``satisfaction_red_drop`` (1.0). Value: the worst change (negative when falling).
+    """
+    code, what = "satisfaction-falling", "key customers' satisfaction"
+    if not settings.satisfaction_enabled:
+        return _off(code, what)
+    if not pulses:
+        return _not_measured(code, what, "no satisfaction pulses from key customers")
+    n = int(settings.satisfaction_window)
+    trends = []
+    for name, scores in sorted(pulses.items()):
+        for score in scores:
+            if isinstance(score, bool) or not isinstance(score, int | float) or not 1 <= score <= 5:
+                raise ValueError(f"satisfaction scores must be numbers from 1 to 5, got {score!r}")
+        if len(scores) >= 2 * n:
+            recent = math.fsum(scores[-n:]) / n
+            before = math.fsum(scores[-2 * n : -n]) / n
+            trends.append((_exact(recent - before), name, before, recent))
+    if not trends:
+        return _not_measured(code, what, f"no key customer has {2 * n} pulses yet")
+    change, name, before, recent = min(trends)
+    colour = _grade(-change, settings.satisfaction_amber_drop, settings.satisfaction_red_drop)
+    if change < 0:
+        message = f"{name}'s satisfaction down {abs(change):.1f} ({before:.1f} to {recent:.1f})"
+    else:
+        message = f"no key customer's satisfaction falling ({_plural(len(trends), 'customer')})"
+    return Signal(code=code, colour=colour, value=change, message=message, measured=True)
+
+
+def signal_sla_breached(
+    by_it: int | None, by_business: int | None, settings: HealthSettings
+) -> Signal:
+    """SLA obligations breached, by either side, within ``slas_window_days`` (90).
+
+    Both sides count: the business not deciding in time hurts the project as much as IT not
+    answering. Amber at ``slas_amber_count`` (1), red at ``slas_red_count`` (3). No agreement is
+    "not measured". Value: the breaches.
+    """
+    code, what = "sla-breached", "service-level agreements"
+    if not settings.slas_enabled:
+        return _off(code, what)
+    if by_it is None or by_business is None:
+        return _not_measured(code, what, "no service-level agreement")
+    by_it = _count("sla_breaches_it", by_it)
+    by_business = _count("sla_breaches_business", by_business)
+    total = by_it + by_business
+    colour = _grade(total, settings.slas_amber_count, settings.slas_red_count)
+    if total:
+        message = (
+            f"{total} SLA {'breach' if total == 1 else 'breaches'} in {int(settings.slas_window_days)} days: "
+            f"{by_it} by IT, {by_business} by the business"
+        )
+    else:
+        message = "no SLA breached"
+    return Signal(code=code, colour=colour, value=total, message=message, measured=True)
+
+
 # In report order: the order the watermelon message and the UI list them in.
 _SIGNALS: tuple[Callable[[HealthInputs, HealthSettings], Signal], ...] = (
     lambda i, s: signal_milestones_slipped(i.milestone_slip_days, s),
@@ -477,6 +600,9 @@ _SIGNALS: tuple[Callable[[HealthInputs, HealthSettings], Signal], ...] = (
     lambda i, s: signal_raci_errors(i.raci_errors, s),
     lambda i, s: signal_ratings_falling(i.ratings, s),
     lambda i, s: signal_reports_unacknowledged(i.reports_sent, i.reports_unacknowledged, s),
+    lambda i, s: signal_business_absent(i.business_invited, i.business_missed, s),
+    lambda i, s: signal_satisfaction_falling(i.key_customer_pulses, s),
+    lambda i, s: signal_sla_breached(i.sla_breaches_it, i.sla_breaches_business, s),
 )
 
 
@@ -586,8 +712,13 @@ SIGNALS_BY_DIMENSION = {
     "schedule": ("milestones-slipped", "activities-overdue"),
     "scope": ("commitments-missed",),
     "cost": ("budget-burn",),
-    "quality": ("ratings-falling", "reports-unacknowledged"),
-    "risk": ("high-risks-open", "raci-errors"),
+    "quality": (
+        "ratings-falling",
+        "reports-unacknowledged",
+        "satisfaction-falling",
+        "sla-breached",
+    ),
+    "risk": ("high-risks-open", "raci-errors", "business-absent"),
 }
 
 

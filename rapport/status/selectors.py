@@ -286,6 +286,18 @@ def evidence_inputs(
         spent_share = round(float(update.spent) / float(project.budget), 4)
     commitments = _commitments(project, today, now, settings.commitments_window_days)
     reports_sent, reports_unacknowledged = _acknowledgements(project, now)
+    # The relationship apps sit above status on the staircase; like comms above, they are asked
+    # here, inside the function, for the evidence they measure.
+    from rapport.meetings.selectors import business_attendance_evidence
+    from rapport.satisfaction.selectors import key_customer_pulses
+    from rapport.slas.selectors import sla_breach_counts
+
+    business_invited, business_missed = business_attendance_evidence(
+        project, window=settings.business_meetings_window, now=now
+    )
+    sla_breaches_it, sla_breaches_business = sla_breach_counts(
+        project, since=now - timedelta(days=settings.slas_window_days), now=now
+    )
     inputs = rules.HealthInputs(
         milestone_slip_days=activity["milestone_slip_days"],
         activities_open=activity["activities_open"],
@@ -302,6 +314,11 @@ def evidence_inputs(
         ratings=_ratings(project),
         reports_sent=reports_sent,
         reports_unacknowledged=reports_unacknowledged,
+        business_invited=business_invited,
+        business_missed=business_missed,
+        key_customer_pulses=key_customer_pulses(project),
+        sla_breaches_it=sla_breaches_it,
+        sla_breaches_business=sla_breaches_business,
     )
     return inputs, spent_share
 

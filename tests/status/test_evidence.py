@@ -160,7 +160,7 @@ def test_reported_green_against_red_evidence_is_a_watermelon_everywhere(world, c
     data = json.loads(out.getvalue())
     assert list(data) == ["reported", "evidence", "signals", "watermelon"]
     assert data["watermelon"]["message"] == "Reported green; evidence red: 3 high risks open"
-    assert len(data["signals"]) == 8
+    assert len(data["signals"]) == 11
     text = StringIO()
     with pytest.raises(SystemExit):
         call_command("status", "health", "--project", "acme/ALPHA", stdout=text)

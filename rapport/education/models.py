@@ -1,0 +1,1 @@
+"""What was explained to which stakeholders, and how well they understood it."""

@@ -1,0 +1,1 @@
+"""Subject-matter experts in the register: areas, availability, the projects they helped."""

@@ -1,0 +1,5 @@
+"""The lessons learned API. Same services and selectors as the pages."""
+
+from ninja import Router
+
+router = Router(tags=["lessons"])

@@ -1,0 +1,1 @@
+"""Lessons learned, captured during projects, searched and reused across the organisation."""

@@ -1,0 +1,1 @@
+"""Meetings with the customers: agenda, invitations, attendance, minutes, the decision log and actions."""

@@ -1,0 +1,5 @@
+"""The satisfaction API. Same services and selectors as the pages."""
+
+from ninja import Router
+
+router = Router(tags=["satisfaction"])

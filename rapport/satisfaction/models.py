@@ -1,0 +1,1 @@
+"""Satisfaction pulses from stakeholders over time."""

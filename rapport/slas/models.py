@@ -1,0 +1,1 @@
+"""Agreements between IT and the business, with obligations on both sides, measured."""
