@@ -386,7 +386,7 @@ def test_no_evidence_at_all_is_not_measured_rather_than_green():
     health = evidence_health(HealthInputs())
     assert health.colour is None
     assert health.measured == ()
-    assert len(health.signals) == 8
+    assert len(health.signals) == 11
 
 
 def test_a_red_signal_turned_off_does_not_count():
