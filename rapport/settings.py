@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "rapport.experts",
     "rapport.satisfaction",
     "rapport.slas",
+    "rapport.relationship",
     "rapport.api",
     "rapport.demo",
     "rapport.ops",

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("rapport.experts.urls")),
     path("", include("rapport.satisfaction.urls")),
     path("", include("rapport.slas.urls")),
+    path("", include("rapport.relationship.urls")),
     path("", include("rapport.ops.urls")),
 ]
 

@@ -33,7 +33,15 @@ ORG_NEEDS = {"member": 1, "owner": 2}
 
 # The relationship apps declare their pages and operations next to their own tests
 # (tests/<app>/authorization.py), so each grows without editing this file.
-PLUGGED_APPS = ("meetings", "education", "lessons", "experts", "satisfaction", "slas")
+PLUGGED_APPS = (
+    "meetings",
+    "education",
+    "lessons",
+    "experts",
+    "satisfaction",
+    "slas",
+    "relationship",
+)
 
 
 def plugged():
@@ -262,6 +270,7 @@ WEB_NEEDS = {
     # Promises: viewers read; contributors record promises, deliveries and expectations.
     "promise-list": ("project", "view"),
     "promise-new": ("project", "contribute"),
+    "promise-policy": ("project", "manage"),  # issue 10: over-promise threshold
     "promise-detail": ("project", "view"),
     "promise-deliver": ("project", "contribute"),
     "promise-renegotiate": ("project", "contribute"),
@@ -565,6 +574,8 @@ API_NEEDS = {
     # Promises
     ("get", "/api/v1/projects/{project_id}/commitments"): ("project", "view"),
     ("post", "/api/v1/projects/{project_id}/commitments"): ("project", "contribute"),
+    ("get", "/api/v1/projects/{project_id}/promise-policy"): ("project", "view"),
+    ("put", "/api/v1/projects/{project_id}/promise-policy"): ("project", "manage"),
     ("get", "/api/v1/projects/{project_id}/commitments/{commitment_id}"): ("project", "view"),
     ("post", "/api/v1/projects/{project_id}/commitments/{commitment_id}/delivery"): (
         "project",
@@ -773,6 +784,7 @@ API_BODIES = {
         "steps": ["Receive", "Sort", "Answer", "Close"]
     },
     # Promises and estimates (path ids from tests/estimates/factories.py).
+    ("put", "/api/v1/projects/{project_id}/promise-policy"): {"realism_level": 50},
     ("post", "/api/v1/projects/{project_id}/commitments"): {
         "party": "Penny Promisee",
         "what": "Send the plan",

@@ -148,6 +148,7 @@ from rapport.projects.api import router as projects_router  # noqa: E402
 from rapport.promises.api import router as promises_router  # noqa: E402
 from rapport.raci.api import router as raci_router  # noqa: E402
 from rapport.relations.api import router as relations_router  # noqa: E402
+from rapport.relationship.api import router as relationship_router  # noqa: E402
 from rapport.satisfaction.api import router as satisfaction_router  # noqa: E402
 from rapport.slas.api import router as slas_router  # noqa: E402
 from rapport.stakeholders.api import router as stakeholders_router  # noqa: E402
@@ -168,3 +169,4 @@ api.add_router("/", lessons_router)
 api.add_router("/", experts_router)
 api.add_router("/", satisfaction_router)
 api.add_router("/", slas_router)
+api.add_router("/", relationship_router)

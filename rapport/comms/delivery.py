@@ -73,6 +73,10 @@ MAX_BACKOFF = timedelta(hours=6)
 # Test seams: a test may set a callable here to stop a worker at that point (e.g. kill it).
 CHECKPOINTS: dict[str, object] = {}
 
+# Other mail that rides on the same periodic run with the same exactly-once discipline (meeting
+# invitations), registered by its app in ready(): called as queue(worker=, now=) -> outcomes.
+QUEUES: list = []
+
 
 def _checkpoint(name: str, delivery: Delivery) -> None:
     hook = CHECKPOINTS.get(name)
@@ -572,4 +576,7 @@ def comms_deliver(
     if snapshots:
         result.snapshots = snapshots_refresh(now=now)
     result.outcomes = deliveries_process(worker=worker, now=now)
+    for queue in QUEUES:
+        for outcome, count in queue(worker=worker, now=now).items():
+            result.outcomes[outcome] = result.outcomes.get(outcome, 0) + count
     return result

@@ -104,6 +104,10 @@ from rapport.comms.demo import communication_step  # noqa: E402  (issue 6: plan 
 
 DEMO_STEPS.append(communication_step)
 
+from rapport.relationship.demo import relationship_step  # noqa: E402  (issue 10)
+
+DEMO_STEPS.append(relationship_step)
+
 
 @transaction.atomic
 def demo_load() -> DemoWorkspace:

@@ -7,3 +7,13 @@ class LessonsConfig(AppConfig):
     name = "rapport.lessons"
     label = "lessons"
     verbose_name = "Lessons learned"
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from . import models
+
+        auditlog.register(models.Lesson, m2m_fields={"phases", "activities"})
+        auditlog.register(models.LessonContributor)
+        auditlog.register(models.LessonApplication)
+        auditlog.register(models.LessonFollowUp)

@@ -10,7 +10,7 @@ from rapport.lib.audit import describe_entry, history_for_project
 from rapport.lib.forms import add_service_errors
 from rapport.lib.pagination import paginate
 from rapport.raci.selectors import milestones_next
-from rapport.status.selectors import project_health
+from rapport.status.selectors import project_health, project_today
 
 from . import rules, services
 from .forms import DeleteProjectForm, MemberForm, MemberRoleForm, NewProjectForm, ProjectForm
@@ -63,6 +63,9 @@ def project_home(request, project):
     recent = [describe_entry(e) for e in history_for_project(project.pk)[:5]]
     # The overview leads with honest status: reported colour beside the evidence.
     health = project_health(project)
+    # Meetings sit above projects on the staircase: their open actions are asked for here.
+    from rapport.meetings.selectors import action_list
+
     return render(
         request,
         "projects/project_home.html",
@@ -76,6 +79,8 @@ def project_home(request, project):
             "decisions": (
                 health.update.decisions.select_related("needed_from") if health.update else []
             ),
+            "open_actions": list(action_list(project, status="open")[:5]),
+            "today": project_today(project),
         },
     )
 

@@ -38,7 +38,7 @@ class PlanFindingOut(Schema):
     severity: str
     message: str
     commitment_id: int
-    activity_id: int
+    activity_id: int | None = None  # None for over-promise (about the project's finish)
 
 
 class CommitmentOut(Schema):
@@ -70,6 +70,10 @@ class CommitmentOut(Schema):
             _plan_finding(item)
             for item in selectors.commitment_plan_findings(c)
             if item.finding.code == "promise-before-plan"
+        ] + [
+            # over-promise: only in the answer to recording it (the estimate moves afterwards)
+            {**f.to_dict(), "commitment_id": c.pk, "activity_id": None}
+            for f in getattr(c, "over_promise", [])
         ]
 
     @staticmethod
@@ -113,6 +117,19 @@ class CommitmentIn(Schema):
     activity_id: int | None = Field(
         None, description="the milestone or deliverable that delivers it (its date is checked)"
     )
+    on_finish: bool = Field(
+        False,
+        description="the promise rests on the project's finish: checked against the estimate's "
+        "P80 (or P50), an earlier date answers with an over-promise warning",
+    )
+
+
+class PromisePolicyIn(Schema):
+    realism_level: int = Field(..., description="80 (P80, the default) or 50 (P50)")
+
+
+class PromisePolicyOut(Schema):
+    realism_level: int
 
 
 class DeliveryIn(Schema):
@@ -309,7 +326,35 @@ def commitment_create(request, project_id: int, payload: CommitmentIn):
         made_where=payload.made_where,
         activity=activity,
     )
-    return Status(201, _fresh(project, commitment.pk))
+    fresh = _fresh(project, commitment.pk)
+    if payload.on_finish:
+        fresh.over_promise = selectors.over_promise_findings(
+            project, commitment.promised_date, promise_id=commitment.pk
+        )
+    return Status(201, fresh)
+
+
+@router.get(
+    "/projects/{project_id}/promise-policy",
+    response=PromisePolicyOut,
+    summary="The over-promise threshold: the estimate's P80 (default) or P50",
+)
+def promise_policy_get(request, project_id: int):
+    project = access_project(request.user, project_id, "view")
+    return {"realism_level": selectors.realism_level(project)}
+
+
+@router.put(
+    "/projects/{project_id}/promise-policy",
+    response=PromisePolicyOut,
+    summary="Set the over-promise threshold: 80 (P80) or 50 (P50)",
+)
+def promise_policy_put(request, project_id: int, payload: PromisePolicyIn):
+    project = access_project(request.user, project_id, "manage")
+    policy = services.promise_policy_set(
+        actor=request.user, project=project, realism_level=payload.realism_level
+    )
+    return {"realism_level": policy.realism_level}
 
 
 @router.get(

@@ -16,3 +16,4 @@ class PromisesConfig(AppConfig):
         auditlog.register(models.Commitment)
         auditlog.register(models.Renegotiation)
         auditlog.register(models.Expectation)
+        auditlog.register(models.PromisePolicy)

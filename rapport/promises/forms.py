@@ -3,7 +3,7 @@
 from django import forms
 from django.utils import timezone
 
-from .models import Channel, DeliveredScope, ExpectationKind
+from .models import Channel, DeliveredScope, ExpectationKind, RealismLevel
 
 
 def _date(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
@@ -165,3 +165,13 @@ class ExpectationForm(_WhoForm):
         if "who" not in self.fields:
             return forms.Form.clean(self)
         return super().clean()
+
+
+class PromisePolicyForm(forms.Form):
+    realism_level = forms.TypedChoiceField(
+        label="Warn about over-promising against",
+        choices=RealismLevel.choices,
+        coerce=int,
+        help_text="A promise resting on the project's finish, dated earlier than this estimate "
+        "date, asks for a confirmation when it is recorded.",
+    )

@@ -257,3 +257,33 @@ class Expectation(models.Model):
             plan_contradicts=self.plan_contradicts,
             plan_note=self.plan_note,
         )
+
+
+class RealismLevel(models.IntegerChoices):
+    P80 = 80, "P80: warn unless the estimate gives the date 80 % confidence (cautious)"
+    P50 = 50, "P50: warn only when the date is earlier than the estimate's median"
+
+
+class PromisePolicy(models.Model):
+    """A project's rule for over-promising: a promise resting on the project's finish earlier
+    than the estimate's P80 (or P50) date is flagged when it is recorded. Absent means P80."""
+
+    project = models.OneToOneField(Project, on_delete=models.CASCADE, related_name="promise_policy")
+    realism_level = models.PositiveSmallIntegerField(
+        "warn about over-promising against",
+        choices=RealismLevel.choices,
+        default=RealismLevel.P80,
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(realism_level__in=[50, 80]), name="promise_realism_p50_or_p80"
+            )
+        ]
+
+    def __str__(self):
+        return f"Promise policy of {self.project.code}: P{self.realism_level}"
+
+    def get_additional_data(self):
+        return {"org_id": self.project.org_id, "project_id": self.project_id}

@@ -443,3 +443,30 @@ def plan_date_findings(
             item.id,
         ),
     ]
+
+
+# --- promises against the estimate's confidence (issue 10: promise realism) ---------------------
+
+
+def over_promise_findings(
+    *,
+    promised_date: dt.date,
+    level: int,
+    date_at_level: dt.date | None,
+    promise_id: Hashable | None = None,
+) -> list[Finding]:
+    """A promise resting on the project's finish dated before the estimate's P``level`` finish:
+    one ``over-promise`` warning ("You are about to over-promise: the estimate gives 80%
+    confidence for 14 March 2027, you promise 1 March 2027."). Nothing without an estimate."""
+    if date_at_level is None or promised_date >= date_at_level:
+        return []
+    return [
+        Finding(
+            "over-promise",
+            "warning",
+            f"You are about to over-promise: the estimate gives {level}% confidence for "
+            f"{date_at_level.day} {date_at_level:%B %Y}, you promise "
+            f"{promised_date.day} {promised_date:%B %Y}.",
+            promise_id,
+        )
+    ]

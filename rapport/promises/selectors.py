@@ -363,3 +363,48 @@ def commitment_plan_findings(c: Commitment) -> list[PlanDateFinding]:
         ),
     )
     return [PlanDateFinding(c.pk, item.pk, finding) for finding in findings]
+
+
+# --- promise realism (issue 10): the estimate's P80 or P50 against a promise ---------------------
+
+
+def realism_level(project) -> int:
+    """The project's over-promise threshold: 80 (P80, the default) or 50."""
+    from .models import PromisePolicy
+
+    policy = PromisePolicy.objects.filter(project=project).first()
+    return policy.realism_level if policy else 80
+
+
+def finish_date_at(project, level: int) -> dt.date | None:
+    """The finish date the latest simulation gives ``level`` % confidence (calibrated on the
+    organisation's history when there is enough of it); None without a simulation or a start."""
+    from rapport.estimates import calibration
+    from rapport.estimates.selectors import finish_date, run_latest
+    from rapport.estimates.track_record import fits_get
+
+    run = run_latest(project)
+    if run is None or project.start_date is None:
+        return None
+    curve = run.result.get("s_curve", {})
+    probabilities, values = curve.get("probability", []), curve.get("finish", [])
+    if not values:
+        return None
+    fit = fits_get(project.org).finish
+    if fit is not None:
+        values = calibration.calibrated_curve(probabilities, values, fit)
+    share = level / 100
+    at = next((v for p, v in zip(probabilities, values, strict=True) if p >= share), values[-1])
+    return finish_date(project, at)
+
+
+def over_promise_findings(project, promised_date: dt.date, *, promise_id=None) -> list:
+    """The ``over-promise`` warning for a promise resting on the project's finish, if its date is
+    earlier than the estimate's P80 (or P50, per the project's policy)."""
+    level = realism_level(project)
+    return rules.over_promise_findings(
+        promised_date=promised_date,
+        level=level,
+        date_at_level=finish_date_at(project, level),
+        promise_id=promise_id,
+    )

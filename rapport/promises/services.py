@@ -18,7 +18,15 @@ from rapport.lib.validation import field_error, validated_save
 from rapport.stakeholders.models import Party, ProjectStakeholder
 
 from . import rules
-from .models import Channel, Commitment, Expectation, ExpectationKind, Renegotiation
+from .models import (
+    Channel,
+    Commitment,
+    Expectation,
+    ExpectationKind,
+    PromisePolicy,
+    RealismLevel,
+    Renegotiation,
+)
 
 EXPECTATION_FIELDS = ("kind", "words", "amount", "expected_date", "plan_contradicts", "plan_note")
 
@@ -246,3 +254,16 @@ def expectation_update(*, actor, expectation: Expectation, **fields) -> Expectat
 def expectation_delete(*, actor, expectation: Expectation) -> None:
     with acting_as(actor):
         expectation.delete()
+
+
+@transaction.atomic
+def promise_policy_set(*, actor, project, realism_level: int) -> PromisePolicy:
+    """Set the project's over-promise threshold: P80 (the default) or P50."""
+    if realism_level not in RealismLevel.values:
+        raise field_error("realism_level", "Choose P80 or P50.")
+    policy = PromisePolicy.objects.select_for_update().filter(project=project).first()
+    policy = policy or PromisePolicy(project=project)
+    policy.realism_level = realism_level
+    with acting_as(actor):
+        validated_save(policy)
+    return policy

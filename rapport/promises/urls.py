@@ -8,6 +8,7 @@ urlpatterns = [
     path("o/<slug:org>/promises/", views.promise_figures_org, name="promise-figures-org"),
     path(P, views.promise_list, name="promise-list"),
     path(P + "new/", views.promise_new, name="promise-new"),
+    path(P + "policy/", views.promise_policy, name="promise-policy"),
     path(P + "<int:commitment_id>/", views.promise_detail, name="promise-detail"),
     path(P + "<int:commitment_id>/deliver/", views.promise_deliver, name="promise-deliver"),
     path(

@@ -14,7 +14,14 @@ from rapport.lib.pagination import paginate
 from rapport.stakeholders import services as stakeholders
 
 from . import rules, selectors, services
-from .forms import BreakForm, CommitmentForm, DeliveryForm, ExpectationForm, RenegotiationForm
+from .forms import (
+    BreakForm,
+    CommitmentForm,
+    DeliveryForm,
+    ExpectationForm,
+    PromisePolicyForm,
+    RenegotiationForm,
+)
 
 User = get_user_model()
 
@@ -75,8 +82,35 @@ def promise_list(request, project):
             "filters": STATE_FILTERS,
             "figures": selectors.commitment_figures(project, today),
             "today": today,
+            "policy_form": PromisePolicyForm(
+                initial={"realism_level": selectors.realism_level(project)}
+            ),
         },
     )
+
+
+@project_view("manage")
+@require_POST
+def promise_policy(request, project):
+    """The project's over-promise threshold (P80 or P50), set from the promise list."""
+    form = PromisePolicyForm(request.POST)
+    if form.is_valid():
+        try:
+            services.promise_policy_set(
+                actor=request.user,
+                project=project,
+                realism_level=int(form.cleaned_data["realism_level"]),
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                f"Promises are now checked against the estimate's P{form.cleaned_data['realism_level']}.",
+            )
+    else:
+        messages.error(request, "Choose P80 or P50.")
+    return redirect("promise-list", project.org.slug, project.code)
 
 
 @org_view("member")
@@ -113,6 +147,23 @@ def promise_new(request, project):
         )
     elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        # Promise realism: a promise on the project's finish earlier than the estimate's P80
+        # (or P50) asks for a confirmation first; the PM may still record it.
+        over_promise = (
+            selectors.over_promise_findings(project, data["promised_date"]) if on_finish else []
+        )
+        if over_promise and request.POST.get("confirm_over_promise") != "1":
+            return render(
+                request,
+                "promises/promise_form.html",
+                {
+                    "project": project,
+                    "form": form,
+                    "chance": None,
+                    "on_finish": on_finish,
+                    "over_promise": over_promise,
+                },
+            )
         try:
             with transaction.atomic():
                 who = _who(request, project, form, stakeholder_list, customer=False)
@@ -136,6 +187,8 @@ def promise_new(request, project):
                 commitment.pk, []
             ):
                 messages.warning(request, finding.message)
+            for finding in over_promise:
+                messages.warning(request, f"Recorded although: {finding.message}")
             chance = _chance(project, people, data, on_finish)
             said = f" {chance_sentence(chance)}" if chance.chance is not None else ""
             messages.success(request, f"Promise to {who.party.name} recorded.{said}")

@@ -323,8 +323,6 @@ def raci_step(ws) -> None:
         planned_start=date(2026, 12, 18),
         planned_finish=date(2026, 12, 18),
     )
-    # A small plan: half the open work on one person is the warning level here, not 30%.
-    services.raci_settings_update(actor=pm, project=project, overload_percent=50)
     _sipoc(ws, parties, outcomes, activities)
 
 

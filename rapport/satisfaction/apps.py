@@ -7,3 +7,10 @@ class SatisfactionConfig(AppConfig):
     name = "rapport.satisfaction"
     label = "satisfaction"
     verbose_name = "Satisfaction"
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from . import models
+
+        auditlog.register(models.Pulse)

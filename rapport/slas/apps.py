@@ -7,3 +7,12 @@ class SlasConfig(AppConfig):
     name = "rapport.slas"
     label = "slas"
     verbose_name = "Service-level agreements"
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from . import models
+
+        auditlog.register(models.Agreement)
+        auditlog.register(models.Obligation)
+        auditlog.register(models.Breach)
