@@ -305,7 +305,6 @@ def _agreement(ws, people, today):
         side="it",
         kind="question-response",
         target=48,
-        description="Answer the business's questions",
     )
     business_sign_off = slas.obligation_add(
         actor=pm,
@@ -313,7 +312,6 @@ def _agreement(ws, people, today):
         side="business",
         kind="sign-off",
         target=5,
-        description="Sign off deliverables",
     )
     slas.breach_record(
         actor=pm,

@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
         ('accounts', '0002_org_allow_frequent_reports'),
         ('meetings', '0001_initial'),
         ('projects', '0001_initial'),
-        ('stakeholders', '0007_import_options'),
+        ('stakeholders', '0006_outcome_benefit_forecast'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

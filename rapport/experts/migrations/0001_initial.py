@@ -12,8 +12,8 @@ class Migration(migrations.Migration):
     dependencies = [
         ('accounts', '0002_org_allow_frequent_reports'),
         ('projects', '0001_initial'),
-        ('raci', '0005_import_options'),
-        ('stakeholders', '0007_import_options'),
+        ('raci', '0004_unique_names_in_the_database'),
+        ('stakeholders', '0006_outcome_benefit_forecast'),
     ]
 
     operations = [
