@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from rapport.lib.audit import acting_as
-from rapport.lib.validation import field_error, validated_save
+from rapport.lib.validation import field_error, refuse_unknown_fields, validated_save
 
 from . import rules, selectors
 from .models import (
@@ -48,12 +48,6 @@ PLAN_FIELDS = (
     "active",
 )
 SEND_NOW_GUARD = timedelta(seconds=60)  # a double click sends once
-
-
-def _unknown(fields: dict, allowed, what: str) -> None:
-    unknown = set(fields) - set(allowed)
-    if unknown:
-        raise ValidationError(f"Unknown {what} fields: {', '.join(sorted(unknown))}")
 
 
 def _check_row(row: PlanRow, parties: list) -> None:
@@ -108,7 +102,7 @@ def plan_row_create(
 ) -> PlanRow:
     """Add a row to the communication plan. Its schedule starts now: a start date in the past
     does not send a backlog."""
-    _unknown(fields, PLAN_FIELDS, "plan row")
+    refuse_unknown_fields(fields, PLAN_FIELDS, "plan row")
     parties = list(audience_parties or [])
     row = PlanRow(project=project, audience_category=audience_category, **fields)
     row.last_run = now or timezone.now()
@@ -125,7 +119,7 @@ def plan_row_update(
 ) -> PlanRow:
     """Change a row. Occurrences already scheduled keep their deliveries; the new cadence applies
     from now on (no backlog from an earlier start date)."""
-    _unknown(fields, PLAN_FIELDS, "plan row")
+    refuse_unknown_fields(fields, PLAN_FIELDS, "plan row")
     row = PlanRow.objects.select_for_update().select_related("project").get(pk=row.pk)
     for name, value in fields.items():
         setattr(row, name, value.strip() if isinstance(value, str) else value)

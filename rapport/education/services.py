@@ -9,7 +9,7 @@ from django.db.models import Max
 from django.db.models.deletion import ProtectedError
 
 from rapport.lib.audit import acting_as
-from rapport.lib.validation import field_error, unique_write, validated_save
+from rapport.lib.validation import field_error, strip_text_fields, unique_write, validated_save
 from rapport.raci.names import normalise_name
 
 from . import rules
@@ -59,16 +59,14 @@ def _topic_name_free(org, name: str, exclude_pk=None) -> None:
         raise field_error("name", f"There is a topic “{found.name}” already.")
 
 
-def _strip(fields: dict) -> dict:
-    return {k: (v.strip() if isinstance(v, str) else v) for k, v in fields.items()}
-
-
 @transaction.atomic
 def topic_create(
     *, actor, org, name: str, restate: str = "", keywords: str = "", on_target_missed=False
 ) -> Topic:
     """Add a topic to the organisation's catalogue (one per name, whatever its case)."""
-    fields = _strip({"name": name or "", "restate": restate or "", "keywords": keywords or ""})
+    fields = strip_text_fields(
+        {"name": name or "", "restate": restate or "", "keywords": keywords or ""}
+    )
     _topic_name_free(org, fields["name"])
     position = (Topic.objects.filter(org=org).aggregate(m=Max("position"))["m"] or 0) + 1
     topic = Topic(org=org, on_target_missed=bool(on_target_missed), position=position, **fields)
@@ -84,7 +82,7 @@ def topic_update(*, actor, topic: Topic, **fields) -> Topic:
     if unknown:
         raise ValidationError(f"Unknown topic fields: {', '.join(sorted(unknown))}")
     topic = Topic.objects.select_for_update().get(pk=topic.pk)
-    fields = _strip(fields)
+    fields = strip_text_fields(fields)
     if "name" in fields:
         _topic_name_free(topic.org, fields["name"], exclude_pk=topic.pk)
     for name, value in fields.items():
@@ -186,7 +184,7 @@ def explanation_update(*, actor, explanation: Explanation, audience=None, **fiel
         _check_meeting(project, fields["meeting"])
     if audience is not None:
         audience = _check_audience(project, audience)
-    for name, value in _strip(fields).items():
+    for name, value in strip_text_fields(fields).items():
         setattr(explanation, name, value)
     with acting_as(actor):
         validated_save(explanation)

@@ -7,7 +7,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from rapport.lib.audit import acting_as
-from rapport.lib.validation import Conflict, field_error, unique_write, validated_save
+from rapport.lib.validation import (
+    Conflict,
+    field_error,
+    strip_text_fields,
+    unique_write,
+    validated_save,
+)
 from rapport.relations.selectors import project_today
 
 from . import rules
@@ -32,10 +38,6 @@ LESSON_FIELDS = (
     "activities",
 )
 FOLLOW_UP_FIELDS = ("action", "owner_party", "owner_user", "status", "due_on")
-
-
-def _strip(fields: dict) -> dict:
-    return {k: (v.strip() if isinstance(v, str) else v) for k, v in fields.items()}
 
 
 def _tags(value) -> str:
@@ -90,7 +92,7 @@ def lesson_capture(
         impact=impact,
         tags=_tags(tags),
         captured_on=captured_on or project_today(project),
-        **_strip(
+        **strip_text_fields(
             {"title": title, "what_happened": what_happened, "recommendation": recommendation}
         ),
     )
@@ -119,7 +121,7 @@ def lesson_update(*, actor, lesson: Lesson, **fields) -> Lesson:
     lesson.project = project
     if "tags" in fields:
         fields["tags"] = _tags(fields["tags"])
-    for name, value in _strip(fields).items():
+    for name, value in strip_text_fields(fields).items():
         if name == "captured_on" and value is None:
             raise field_error("captured_on", "Say when the lesson was captured.")
         setattr(lesson, name, value)
@@ -287,7 +289,7 @@ def lesson_follow_up_update(*, actor, follow_up: LessonFollowUp, **fields) -> Le
             party = fields.get("owner_party")
         fields["owner_party"], fields["owner_user"] = party, user
         _check_owner(lesson, party, user)
-    for name, value in _strip(fields).items():
+    for name, value in strip_text_fields(fields).items():
         setattr(follow_up, name, value)
     with acting_as(actor):
         validated_save(follow_up)

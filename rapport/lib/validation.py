@@ -73,3 +73,15 @@ def refuse_control_characters(instance, *fields: str) -> None:
     }
     if errors:
         raise ValidationError(errors)
+
+
+def strip_text_fields(fields: dict) -> dict:
+    """The fields with surrounding spaces taken off every text value (services' keyword input)."""
+    return {k: (v.strip() if isinstance(v, str) else v) for k, v in fields.items()}
+
+
+def refuse_unknown_fields(fields: dict, allowed, what: str) -> None:
+    """A service's `**fields` may only name fields it changes: a typo is an error, not a no-op."""
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise ValidationError(f"Unknown {what} fields: {', '.join(sorted(unknown))}")

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from rapport.lib.audit import acting_as
-from rapport.lib.validation import validated_save
+from rapport.lib.validation import refuse_unknown_fields, strip_text_fields, validated_save
 from rapport.stakeholders.models import ProjectStakeholder
 
 from .models import (
@@ -48,16 +48,6 @@ DECISION_FIELDS = (
     "status_update",
 )
 ACTION_FIELDS = ("text", "meeting", "owner_user", "owner_stakeholder", "due", "status")
-
-
-def _strip(fields: dict) -> dict:
-    return {k: (v.strip() if isinstance(v, str) else v) for k, v in fields.items()}
-
-
-def _unknown(fields: dict, allowed, what: str) -> None:
-    unknown = set(fields) - set(allowed)
-    if unknown:
-        raise ValidationError(f"Unknown {what} fields: {', '.join(sorted(unknown))}")
 
 
 def _check_aware(starts_at) -> None:
@@ -104,7 +94,7 @@ def meeting_schedule(
         duration_minutes=duration_minutes,
         plan_row=plan_row,
         organizer=organizer,
-        **_strip({"title": title, "location": location, "agenda": agenda}),
+        **strip_text_fields({"title": title, "location": location, "agenda": agenda}),
     )
     if not invitees and plan_row is not None:
         invitees = _plan_row_audience(project, plan_row)
@@ -130,7 +120,7 @@ def meeting_update(*, actor, meeting: Meeting, **fields) -> Meeting:
     """Change a meeting; only the fields given change. When what calendars show changes (time,
     length, place, title, agenda) the SEQUENCE grows, and if invitations went out already the
     invitees get the update (after commit)."""
-    _unknown(fields, MEETING_FIELDS, "meeting")
+    refuse_unknown_fields(fields, MEETING_FIELDS, "meeting")
     if "starts_at" in fields:
         _check_aware(fields["starts_at"])
     if "organizer" in fields:
@@ -138,7 +128,7 @@ def meeting_update(*, actor, meeting: Meeting, **fields) -> Meeting:
     project = meeting.project
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     meeting.project = project
-    fields = _strip(fields)
+    fields = strip_text_fields(fields)
     moved = any(
         name in fields and getattr(meeting, name) != fields[name] for name in CALENDAR_FIELDS
     )
@@ -314,7 +304,7 @@ def decision_record(
         meeting=meeting,
         activity=activity,
         status_update=status_update,
-        **_strip(
+        **strip_text_fields(
             {
                 "text": text,
                 "decided_by": decided_by,
@@ -331,11 +321,11 @@ def decision_record(
 @transaction.atomic
 def decision_update(*, actor, decision: Decision, **fields) -> Decision:
     """Change a logged decision; only the fields given change (the history keeps the old words)."""
-    _unknown(fields, DECISION_FIELDS, "decision")
+    refuse_unknown_fields(fields, DECISION_FIELDS, "decision")
     project = decision.project
     decision = Decision.objects.select_for_update().get(pk=decision.pk)
     decision.project = project
-    for name, value in _strip(fields).items():
+    for name, value in strip_text_fields(fields).items():
         setattr(decision, name, value)
     with acting_as(actor):
         validated_save(decision)
@@ -391,13 +381,13 @@ def action_create(
 @transaction.atomic
 def action_update(*, actor, action: Action, **fields) -> Action:
     """Change an action; only the fields given change."""
-    _unknown(fields, ACTION_FIELDS, "action")
+    refuse_unknown_fields(fields, ACTION_FIELDS, "action")
     project = action.project
     if "owner_user" in fields:
         _check_person(project, fields["owner_user"], "owner_user")
     action = Action.objects.select_for_update().get(pk=action.pk)
     action.project = project
-    for name, value in _strip(fields).items():
+    for name, value in strip_text_fields(fields).items():
         setattr(action, name, value)
     if "status" in fields:
         _closing(action, fields["status"])

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from rapport.lib.audit import acting_as
-from rapport.lib.validation import validated_save
+from rapport.lib.validation import strip_text_fields, validated_save
 
 from .models import Interaction
 
@@ -35,10 +35,6 @@ def _check_stakeholder(project, stakeholder) -> None:
         raise ValidationError({"stakeholder": ["Choose a stakeholder of this project."]})
 
 
-def _strip(fields: dict) -> dict:
-    return {k: (v.strip() if isinstance(v, str) else v) for k, v in fields.items()}
-
-
 @transaction.atomic
 def interaction_record(
     *,
@@ -64,7 +60,7 @@ def interaction_record(
         team_member=team_member,
         kind=kind,
         date=date,
-        **_strip(
+        **strip_text_fields(
             {
                 "subject": subject,
                 "notes": notes,
@@ -92,7 +88,7 @@ def interaction_update(*, actor, interaction: Interaction, **fields) -> Interact
         _check_stakeholder(project, fields["stakeholder"])
     if "team_member" in fields:
         _check_team_member(project, fields["team_member"])
-    for name, value in _strip(fields).items():
+    for name, value in strip_text_fields(fields).items():
         setattr(interaction, name, value)
     with acting_as(actor):
         validated_save(interaction)

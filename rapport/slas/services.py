@@ -7,22 +7,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from rapport.lib.audit import acting_as
-from rapport.lib.validation import validated_save
+from rapport.lib.validation import refuse_unknown_fields, strip_text_fields, validated_save
 
 from .models import Agreement, Breach, Obligation
 
 AGREEMENT_FIELDS = ("title", "agreed_on", "active", "notes")
 OBLIGATION_FIELDS = ("side", "kind", "target", "description")
-
-
-def _strip(fields: dict) -> dict:
-    return {k: (v.strip() if isinstance(v, str) else v) for k, v in fields.items()}
-
-
-def _unknown(fields: dict, allowed, what: str) -> None:
-    unknown = set(fields) - set(allowed)
-    if unknown:
-        raise ValidationError(f"Unknown {what} fields: {', '.join(sorted(unknown))}")
 
 
 @transaction.atomic
@@ -34,7 +24,7 @@ def agreement_create(
         project=project,
         agreed_on=agreed_on,
         active=active,
-        **_strip({"title": title, "notes": notes}),
+        **strip_text_fields({"title": title, "notes": notes}),
     )
     with acting_as(actor):
         validated_save(agreement)
@@ -44,11 +34,11 @@ def agreement_create(
 @transaction.atomic
 def agreement_update(*, actor, agreement: Agreement, **fields) -> Agreement:
     """Change an agreement; only the fields given change. Inactive ones are no longer measured."""
-    _unknown(fields, AGREEMENT_FIELDS, "agreement")
+    refuse_unknown_fields(fields, AGREEMENT_FIELDS, "agreement")
     project = agreement.project
     agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
     agreement.project = project
-    for name, value in _strip(fields).items():
+    for name, value in strip_text_fields(fields).items():
         setattr(agreement, name, value)
     with acting_as(actor):
         validated_save(agreement)
@@ -71,11 +61,11 @@ def obligation_add(
 @transaction.atomic
 def obligation_update(*, actor, obligation: Obligation, **fields) -> Obligation:
     """Change an obligation; only the fields given change."""
-    _unknown(fields, OBLIGATION_FIELDS, "obligation")
+    refuse_unknown_fields(fields, OBLIGATION_FIELDS, "obligation")
     agreement = obligation.agreement
     obligation = Obligation.objects.select_for_update().get(pk=obligation.pk)
     obligation.agreement = agreement
-    for name, value in _strip(fields).items():
+    for name, value in strip_text_fields(fields).items():
         setattr(obligation, name, value)
     with acting_as(actor):
         validated_save(obligation)

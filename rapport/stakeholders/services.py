@@ -18,6 +18,8 @@ from rapport.lib.audit import acting_as
 from rapport.lib.validation import (
     field_error,
     refuse_control_characters,
+    refuse_unknown_fields,
+    strip_text_fields,
     unique_write,
     validated_save,
 )
@@ -78,16 +80,6 @@ OUTCOME_FIELDS = (
     "benefit_high",
     "benefit_assumptions",
 )
-
-
-def _unknown(fields: dict, allowed: tuple[str, ...], what: str) -> None:
-    unknown = set(fields) - set(allowed)
-    if unknown:
-        raise ValidationError(f"Unknown {what} fields: {', '.join(sorted(unknown))}")
-
-
-def _strip(fields: dict) -> dict:
-    return {k: (v.strip() if isinstance(v, str) else v) for k, v in fields.items()}
 
 
 # --- categories -----------------------------------------------------------------------------------
@@ -231,17 +223,17 @@ def _party_save(party: Party, categories) -> Party:
 
 
 def _party_create(org, name: str, categories=None, **fields) -> Party:
-    _unknown(fields, PARTY_FIELDS, "party")
+    refuse_unknown_fields(fields, PARTY_FIELDS, "party")
     categories = _check_categories(org, categories)
-    party = Party(org=org, name=(name or "").strip(), **_strip(fields))
+    party = Party(org=org, name=(name or "").strip(), **strip_text_fields(fields))
     return _party_save(party, categories)
 
 
 def _party_update(party: Party, categories=None, **fields) -> Party:
-    _unknown(fields, PARTY_FIELDS, "party")
+    refuse_unknown_fields(fields, PARTY_FIELDS, "party")
     categories = None if categories is None else _check_categories(party.org, categories)
     party = Party.objects.select_for_update().get(pk=party.pk)
-    for name, value in _strip(fields).items():
+    for name, value in strip_text_fields(fields).items():
         setattr(party, name, value)
     return _party_save(party, categories)
 
@@ -267,9 +259,9 @@ def parties_create_many(*, actor, org, parties: list[dict]) -> list[Party]:
         spec = dict(spec)
         categories = _check_categories(org, spec.pop("categories", None))
         name = spec.pop("name", "")
-        _unknown(spec, PARTY_FIELDS, "party")
+        refuse_unknown_fields(spec, PARTY_FIELDS, "party")
         later = {k: spec.pop(k) for k in ("reports_to", "represents") if type(spec.get(k)) is int}
-        party = Party(org=org, name=(name or "").strip(), **_strip(spec))
+        party = Party(org=org, name=(name or "").strip(), **strip_text_fields(spec))
         try:
             party.full_clean(
                 exclude=["org", "reports_to", "represents"],
@@ -348,7 +340,7 @@ def stakeholder_add(
 ) -> ProjectStakeholder:
     """Put a party on the project: an existing one from the register, or a new one (`new_party`:
     the party's fields, with `categories`), with its roles and customer analysis."""
-    _unknown(fields, STAKEHOLDER_FIELDS, "stakeholder")
+    refuse_unknown_fields(fields, STAKEHOLDER_FIELDS, "stakeholder")
     if (party is None) == (new_party is None):
         raise field_error("party", "Choose a party from the register or describe a new one.")
     with acting_as(actor):
@@ -365,7 +357,7 @@ def stakeholder_add(
                 raise field_error("party", f"{party.name} is on {project.code} already.")
 
         check_on_project()
-        fields = _strip(fields)
+        fields = strip_text_fields(fields)
         fields["roles"] = _clean_roles(fields.get("roles"))
         stakeholder = ProjectStakeholder(project=project, party=party, **fields)
         with unique_write(check_on_project):
@@ -381,10 +373,10 @@ def stakeholders_add_many(*, actor, project, rows: list[tuple[Party, dict]]) -> 
     raced in."""
     made = []
     for party, fields in rows:
-        _unknown(fields, STAKEHOLDER_FIELDS, "stakeholder")
+        refuse_unknown_fields(fields, STAKEHOLDER_FIELDS, "stakeholder")
         if party.org_id != project.org_id:
             raise field_error("party", "That party is in another organisation's register.")
-        fields = _strip(fields)
+        fields = strip_text_fields(fields)
         fields["roles"] = _clean_roles(fields.get("roles"))
         stakeholder = ProjectStakeholder(project=project, party=party, **fields)
         stakeholder.full_clean(
@@ -402,7 +394,7 @@ def stakeholder_update(
     *, actor, stakeholder: ProjectStakeholder, party_fields: dict | None = None, **fields
 ) -> ProjectStakeholder:
     """Change a stakeholder's roles and analysis, and (with `party_fields`) the party itself."""
-    _unknown(fields, STAKEHOLDER_FIELDS, "stakeholder")
+    refuse_unknown_fields(fields, STAKEHOLDER_FIELDS, "stakeholder")
     project = stakeholder.project
     stakeholder = (
         ProjectStakeholder.objects.select_for_update()
@@ -415,7 +407,7 @@ def stakeholder_update(
             party_fields = dict(party_fields)
             categories = party_fields.pop("categories", None)
             stakeholder.party = _party_update(stakeholder.party, categories, **party_fields)
-        fields = _strip(fields)
+        fields = strip_text_fields(fields)
         if "roles" in fields:
             fields["roles"] = _clean_roles(fields["roles"])
         changed = False
@@ -588,9 +580,9 @@ def _outcome_validate(outcome: Outcome) -> None:
 @transaction.atomic
 def outcome_create(*, actor, project, title: str, stakeholders=None, **fields) -> Outcome:
     """Record a desired outcome and ask the customers concerned to agree (each starts pending)."""
-    _unknown(fields, OUTCOME_FIELDS, "outcome")
+    refuse_unknown_fields(fields, OUTCOME_FIELDS, "outcome")
     stakeholders = _check_stakeholders(project, stakeholders)
-    outcome = Outcome(project=project, title=(title or "").strip(), **_strip(fields))
+    outcome = Outcome(project=project, title=(title or "").strip(), **strip_text_fields(fields))
     _outcome_validate(outcome)
     with acting_as(actor):
         validated_save(outcome)
@@ -603,11 +595,11 @@ def outcome_create(*, actor, project, title: str, stakeholders=None, **fields) -
 def outcome_update(*, actor, outcome: Outcome, stakeholders=None, **fields) -> Outcome:
     """Change an outcome; with `stakeholders`, make them the customers concerned (new ones start
     pending, the answers of those who stay are kept)."""
-    _unknown(fields, OUTCOME_FIELDS, "outcome")
+    refuse_unknown_fields(fields, OUTCOME_FIELDS, "outcome")
     project = outcome.project
     outcome = Outcome.objects.select_for_update().get(pk=outcome.pk)
     outcome.project = project
-    for name, value in _strip(fields).items():
+    for name, value in strip_text_fields(fields).items():
         setattr(outcome, name, value)
     _outcome_validate(outcome)
     with acting_as(actor):

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from rapport.lib.audit import acting_as
-from rapport.lib.validation import field_error, validated_save
+from rapport.lib.validation import field_error, refuse_unknown_fields, validated_save
 
 from . import rules, selectors
 from .models import (
@@ -47,12 +47,6 @@ UPDATE_FIELDS = (
 COLOUR_FIELDS = ("overall", *(key for key, _ in DIMENSIONS))
 RISK_FIELDS = ("title", "probability", "impact", "mitigation", "owner")
 MAX_ITEMS = 20  # obstacles or decisions on one update
-
-
-def _unknown(fields: dict, allowed, what: str) -> None:
-    unknown = set(fields) - set(allowed)
-    if unknown:
-        raise ValidationError(f"Unknown {what} fields: {', '.join(sorted(unknown))}")
 
 
 def _clean(fields: dict) -> dict:
@@ -134,7 +128,7 @@ def status_update_create(
     *, actor, project, obstacles=None, decisions=None, publish: bool = False, **fields
 ) -> StatusUpdate:
     """Start a status update (a draft), or publish it at once with ``publish=True``."""
-    _unknown(fields, UPDATE_FIELDS, "status update")
+    refuse_unknown_fields(fields, UPDATE_FIELDS, "status update")
     fields = _clean(fields)
     for name in COLOUR_FIELDS:
         fields.setdefault(name, fields.get("overall") or "")
@@ -152,7 +146,7 @@ def status_update_update(
     *, actor, update: StatusUpdate, obstacles=None, decisions=None, **fields
 ) -> StatusUpdate:
     """Change a draft. A published update refuses: publish a correction instead."""
-    _unknown(fields, UPDATE_FIELDS, "status update")
+    refuse_unknown_fields(fields, UPDATE_FIELDS, "status update")
     update = StatusUpdate.objects.select_for_update().select_related("project").get(pk=update.pk)
     if update.is_published:
         raise ValidationError(
@@ -196,7 +190,7 @@ def status_update_correct(
 ) -> StatusUpdate:
     """Publish a corrected version of a published update, saying why. The original stays as it
     was (reports sent with it remain explainable); the correction becomes the current status."""
-    _unknown(fields, UPDATE_FIELDS, "status update")
+    refuse_unknown_fields(fields, UPDATE_FIELDS, "status update")
     original = StatusUpdate.objects.select_for_update().select_related("project").get(pk=update.pk)
     if not original.is_published:
         raise ValidationError("Only a published update is corrected; edit the draft instead.")
@@ -256,7 +250,7 @@ def _check_levels(fields: dict) -> None:
 
 @transaction.atomic
 def risk_create(*, actor, project, title: str, **fields) -> Risk:
-    _unknown(fields, RISK_FIELDS, "risk")
+    refuse_unknown_fields(fields, RISK_FIELDS, "risk")
     _check_levels(fields)
     risk = Risk(project=project, title=(title or "").strip(), **_clean(fields))
     with acting_as(actor):
@@ -265,7 +259,7 @@ def risk_create(*, actor, project, title: str, **fields) -> Risk:
 
 @transaction.atomic
 def risk_update(*, actor, risk: Risk, **fields) -> Risk:
-    _unknown(fields, RISK_FIELDS, "risk")
+    refuse_unknown_fields(fields, RISK_FIELDS, "risk")
     _check_levels(fields)
     risk = Risk.objects.select_for_update().get(pk=risk.pk)
     for name, value in _clean(fields).items():

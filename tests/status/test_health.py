@@ -346,6 +346,11 @@ ALL_GREEN = HealthInputs(
     ratings=[4] * 10,
     reports_sent=8,
     reports_unacknowledged=1,
+    business_invited=12,
+    business_missed=1,
+    key_customer_pulses={"Bea": [4, 4, 4, 4, 4, 5]},
+    sla_breaches_it=0,
+    sla_breaches_business=0,
 )
 
 
@@ -367,6 +372,9 @@ def test_all_green_evidence_is_green_with_every_signal_measured():
         "raci-errors",
         "ratings-falling",
         "reports-unacknowledged",
+        "business-absent",
+        "satisfaction-falling",
+        "sla-breached",
     ]
     assert all(s.measured and s.colour is G for s in health.signals)
 
@@ -476,7 +484,7 @@ def test_the_report_dict_has_reported_evidence_signals_and_watermelon():
         "message": "2 milestones slipped 15+ days",
         "measured": True,
     }
-    assert data["signals"][-2] == {
+    assert data["signals"][6] == {
         "code": "ratings-falling",
         "colour": None,
         "value": None,
