@@ -635,6 +635,12 @@ def simulation_run(
     if seed is None:
         seed = secrets.randbelow(2**32)
     inputs = selectors.simulation_inputs(project)
+    if inputs.activities and len(inputs.not_estimated) == len(inputs.activities):
+        # Every activity would count as zero: a "0 working days, 0 EUR" plan is not a forecast.
+        raise ValidationError(
+            f"Nothing on {project.code} is estimated yet: give at least one activity its "
+            "three-point estimate, then run the simulation."
+        )
     version = selectors.version_current(project)
     started = time.perf_counter()
     try:

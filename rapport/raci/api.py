@@ -13,6 +13,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from rapport.accounts.access import access_project
+from rapport.lib import columns
 from rapport.stakeholders.models import Outcome, Party
 
 from . import importing, selectors, services
@@ -191,6 +192,11 @@ class RaciImportIn(Schema):
     layout: Literal["auto", "grid", "list"] = "auto"
     create_missing: bool = False
     mode: Literal["preview", "all", "valid"] = "preview"
+    # {header: meaning}: activity, phase, R, A, C, I, start, finish, depends_on, party, ignore.
+    mapping: dict[str, str] = {}
+    sheet: str | None = None  # the XLSX sheet to read
+    # New parties that are groups; None: those whose names read like a team ("Legal", "… Team").
+    groups: list[str] | None = None
 
 
 class RaciProblemOut(Schema):
@@ -698,6 +704,8 @@ IMPORT_BODY = {
                         "layout": {"type": "string", "enum": ["auto", "grid", "list"]},
                         "create_missing": {"type": "boolean"},
                         "mode": {"type": "string", "enum": ["preview", "all", "valid"]},
+                        "sheet": {"type": "string"},
+                        "mapping": {"type": "string", "description": "JSON {header: meaning}"},
                     },
                     "required": ["file"],
                 }
@@ -707,11 +715,30 @@ IMPORT_BODY = {
         "description": (
             "The spreadsheet as a multipart `file` (up to RAPPORT_IMPORT_MAX_BYTES), or as JSON "
             "with base64 content (the same limit). layout: auto (default), grid or list. "
-            "create_missing: add unknown names to the register. mode: preview (default, writes "
-            "nothing), all (only if the whole file is valid), valid (only the valid rows)."
+            "create_missing: add unknown names to the register (team names as groups). "
+            "mapping: {header: meaning} with meanings activity, phase, R, A, C, I, start, "
+            "finish, depends_on, party or ignore (JSON text in a multipart form). sheet: the "
+            "XLSX sheet to read. mode: preview (default, writes nothing), all (only if the "
+            "whole file is valid), valid (only the valid rows). The preview's summary lists "
+            "each column's guessed meaning, the sheets, section rows read as phases and new "
+            "parties read as groups."
         ),
     }
 }
+
+
+def _form_mapping(text: str | None) -> dict:
+    """`mapping` in a multipart form: JSON {header: meaning}, or lines of HEADER=MEANING."""
+    if not text:
+        return {}
+    try:
+        value = json.loads(text)
+    except ValueError:
+        value = [line for line in text.splitlines() if line.strip()]
+    try:
+        return columns.parse_mapping(value)
+    except (ValueError, AttributeError) as error:
+        raise ValidationError({"mapping": [str(error)]}) from None
 
 
 def _read_upload(request) -> tuple[RaciImportIn, bytes]:
@@ -732,6 +759,8 @@ def _read_upload(request) -> tuple[RaciImportIn, bytes]:
             "create_missing": (request.POST.get("create_missing") or "").lower()
             in ("1", "true", "yes", "on"),
             "mode": request.POST.get("mode") or "preview",
+            "sheet": request.POST.get("sheet") or None,
+            "mapping": _form_mapping(request.POST.get("mapping")),
         }
         try:
             return RaciImportIn.model_validate(data), upload.read()
@@ -772,6 +801,9 @@ def raci_import(request, project_id: int):
             content=content,
             layout=payload.layout,
             create_missing=payload.create_missing,
+            mapping=payload.mapping,
+            sheet=payload.sheet,
+            groups=payload.groups,
         )
     except FileProblem as problem:
         return Status(400, {"message": str(problem), "problems": []})

@@ -16,6 +16,8 @@ project's stakeholders; unknown names are problems, or new parties when the user
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 
@@ -23,13 +25,14 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from rapport.lib import columns
 from rapport.lib.audit import not_audited
 from rapport.stakeholders import services as stakeholders
 from rapport.stakeholders.models import Party, ProjectStakeholder
 
-from . import audit, names, services
+from . import audit, exports, names, services
 from .models import Activity, Assignment, Phase, RaciImport
-from .rules import LETTERS
+from .rules import LETTER_NAMES, LETTERS
 from .selectors import matrix_get
 from .spreadsheets import (
     CSV_CONTENT_TYPE,
@@ -44,19 +47,17 @@ LAYOUTS = ("grid", "list")
 FORMATS = ("csv", "xlsx")
 # How far down a title block may push the header row.
 HEADER_SEARCH_ROWS = 20
-# Words over column A of a grid (ignored) and the list layout's column names, normalised.
-_LIST_HEADER_WORDS = {
-    "responsible": "R",
-    "accountable": "A",
-    "consulted": "C",
-    "informed": "I",
-    "r": "R",
-    "a": "A",
-    "c": "C",
-    "i": "I",
-}
-_ACTIVITY_WORDS = {"activity", "task", "activities", "tasks"}
 PENDING_IMPORT_DAYS = 1
+# Column meanings that are not a party of a grid.
+_LABEL_MEANINGS = {"activity", "phase", "start", "finish", "depends_on", "ignore"}
+_LETTER_TEXT = re.compile(r"^(?:[RACI](?:\s*[/+,&;]?\s*[RACI])?)$", re.IGNORECASE)
+_CANONICAL = {
+    "activity": "Activity",
+    "R": "Responsible",
+    "A": "Accountable",
+    "C": "Consulted",
+    "I": "Informed",
+}
 
 
 def max_bytes() -> int:
@@ -66,58 +67,359 @@ def max_bytes() -> int:
 # --- reading a file into a layout ---------------------------------------------------------------
 
 
-def _is_list_header(cells: list[str]) -> bool:
-    keys = [names.normalise_name(c) for c in cells]
-    letters = {_LIST_HEADER_WORDS[k] for k in keys if k in _LIST_HEADER_WORDS}
-    return any(k in _ACTIVITY_WORDS for k in keys) and len(letters) >= 2
+@dataclass
+class ColumnGuess:
+    """What Rapport takes a column to mean, and why: the header's words, the values, or the user."""
+
+    index: int  # 0-based
+    header: str
+    meaning: str  # a key of columns.RACI_MEANINGS
+    source: str  # "header", "values", "you", "position" or "unknown"
+
+    @property
+    def letter(self) -> str:
+        return names.column_letter(self.index + 1)
+
+    def to_dict(self) -> dict:
+        return {
+            "column": self.letter,
+            "header": self.header,
+            "meaning": self.meaning,
+            "meaning_label": columns.RACI_MEANINGS.get(self.meaning, self.meaning),
+            "source": self.source,
+        }
 
 
-def detect_layout(rows: list[list[str]]) -> tuple[str, int]:
-    """``(layout, header row index)``: the first row that names the list columns makes a list;
-    else the first row with two or more filled cells is the header of a grid."""
-    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        if _is_list_header(row):
-            return "list", index
-    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        if sum(1 for cell in row if cell) >= 2:
-            return "grid", index
+@dataclass
+class SheetLayout:
+    """A sheet read: the layout, the header row, each column's meaning, sections and dates."""
+
+    layout: str
+    header_index: int
+    read: names.LayoutRead
+    columns: list[ColumnGuess] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    sections: list[str] = field(default_factory=list)
+    # activity name as written -> {"start": date|None, "finish": date|None} (when the file has them)
+    dates: dict[str, dict] = field(default_factory=dict)
+    rows: dict[str, int] = field(default_factory=dict)  # activity as written -> row
+
+
+def _mostly_letters(rows: list[list[str]], index: int) -> bool:
+    values = [r[index] for r in rows[:200] if index < len(r) and r[index]]
+    values = [v for v in values if not columns.is_empty(v)]
+    return bool(values) and sum(1 for v in values if _LETTER_TEXT.match(v)) >= 0.8 * len(values)
+
+
+def _guess_columns(header: list[str], data: list[list[str]], mapping: dict[str, str]) -> list:
+    guesses = []
+    for index, title in enumerate(header):
+        key = columns.norm(title)
+        if key in mapping:
+            meaning, source = mapping[key], "you"
+        elif key in columns.RACI_HEADERS:
+            meaning, source = columns.RACI_HEADERS[key], "header"
+        elif _bracketed(title) in columns.RACI_HEADERS:  # Jira's "Custom field (Start date)"
+            meaning, source = columns.RACI_HEADERS[_bracketed(title)], "header"
+        else:
+            meaning, source = "party", "unknown"  # a grid's party; ignored in a list
+        guesses.append(ColumnGuess(index, title, meaning, source))
+    return guesses
+
+
+def _bracketed(title: str) -> str:
+    found = re.search(r"\(([^()]*)\)", title)
+    return columns.norm(found.group(1)) if found else ""
+
+
+def _list_score(guesses: list[ColumnGuess], data: list[list[str]]) -> bool:
+    """A list layout names an activity column and letter columns holding names (not letters)."""
+    meanings = {g.meaning for g in guesses}
+    letters = [g for g in guesses if g.meaning in LETTERS]
+    if "activity" not in meanings or not letters:
+        return False
+    if len(letters) >= 2 and all(len(columns.norm(g.header)) > 1 for g in letters):
+        return True
+    # Single letters (or one Assignee column): names in the cells, not R/A/C/I.
+    return not any(_mostly_letters(data, g.index) for g in letters)
+
+
+def _header_candidates(rows: list[list[str]], headings: set[int]) -> list[int]:
+    return [
+        i
+        for i, row in enumerate(rows[:HEADER_SEARCH_ROWS])
+        if sum(1 for cell in row if cell) >= 2 and (i + 1) not in headings
+    ]
+
+
+def detect_layout(
+    rows: list[list[str]], mapping: dict[str, str] | None = None, headings: set[int] = frozenset()
+) -> tuple[str, int]:
+    """``(layout, header row index)``: the first row that names an activity column and letter
+    columns holding names makes a list; else the first row with two or more filled cells (not a
+    title) is the header of a grid."""
+    mapping = mapping or {}
+    candidates = _header_candidates(rows, set(headings))
+    for index in candidates:
+        guesses = _guess_columns(rows[index], rows[index + 1 :], mapping)
+        if _list_score(guesses, rows[index + 1 :]):
+            return "list", _lowest_header(rows, index)
+    if candidates:
+        return "grid", _lowest_header(rows, candidates[0])
     first = next((index for index, row in enumerate(rows) if any(row)), 0)
     return "grid", first
 
 
-def read_layout(rows: list[list[str]], layout: str = "auto") -> tuple[str, int, names.LayoutRead]:
-    """Read spreadsheet rows in the given layout ("auto" detects it): ``(layout, header row
-    index, what was read)``."""
-    detected, header_index = detect_layout(rows)
+def _lowest_header(rows: list[list[str]], index: int) -> int:
+    """A header over two rows (a merged group title above the names): the lower row, when it
+    repeats the first cell (merged down) and fills more cells."""
+    while index + 1 < len(rows):
+        here, below = rows[index], rows[index + 1]
+        if (
+            here
+            and below
+            and here[0]
+            and below[0] == here[0]
+            and sum(1 for c in below if c) > sum(1 for c in here if c)
+        ):
+            index += 1
+        else:
+            break
+    return index
+
+
+def _parse_date(text: str):
+    text = text.strip()
+    if not text or columns.is_empty(text):
+        return None
+    for fmt in (
+        "%Y-%m-%d",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%d/%b/%y %I:%M %p",
+        "%d/%b/%y",
+        "%d/%m/%Y",
+        "%d.%m.%Y",
+        "%m/%d/%Y",
+        "%b %d, %Y",
+    ):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(f"'{text}' is not a date (write it as 2026-12-31)")
+
+
+def read_layout(
+    rows: list[list[str]],
+    layout: str = "auto",
+    mapping: dict[str, str] | None = None,
+    headings: set[int] = frozenset(),
+) -> SheetLayout:
+    """Read spreadsheet rows in the given layout ("auto" detects it), with each column's meaning
+    guessed from its header (any language of columns.RACI_SYNONYMS) or set by `mapping`."""
+    mapping = mapping or {}
+    detected, header_index = detect_layout(rows, mapping, headings)
     if layout == "auto":
         layout = detected
     elif layout == "list" and detected != "list":
         header_index = next((i for i, row in enumerate(rows) if any(row)), 0)
-    header = rows[header_index] if rows else []
-    data = rows[header_index + 1 :]
+    header = list(rows[header_index]) if rows else []
+    data = [list(r) for r in rows[header_index + 1 :]]
     first_row = header_index + 2
+    guesses = _guess_columns(header, data, mapping)
+    notes: list[str] = []
+    if layout == "grid":
+        # Column A is the activity unless another column says it is.
+        if not any(g.meaning == "activity" for g in guesses) and guesses:
+            if guesses[0].source != "you":
+                guesses[0].meaning, guesses[0].source = "activity", "position"
+        for g in guesses:
+            if (
+                g.meaning not in ("activity", "party", "ignore")
+                and g.source != "you"
+                and _mostly_letters(data, g.index)
+            ):
+                g.meaning = "party"  # a party called "A" or "Owner" in a grid
+    else:
+        for g in guesses:
+            if g.meaning == "party":
+                g.meaning = "ignore"
+    activity_col = next((g.index for g in guesses if g.meaning == "activity"), None)
+    taken: dict[str, int] = {}
     if layout == "list":
-        return layout, header_index, names.list_to_assignments(header, data, first_row=first_row)
-    # An optional Phase column B (what the export writes) comes before the parties.
-    with_phase = len(header) > 1 and names.normalise_name(header[1]) in names.PHASE_WORDS
-    return (
-        layout,
-        header_index,
-        names.grid_to_assignments(
-            header[2 if with_phase else 1 :], data, first_row=first_row, with_phase=with_phase
-        ),
-    )
+        # A synonym ("Owner", "Assignee") beside the letter's own column ("Responsible", "R"):
+        # the letter's own column is read, the synonym ignored. Two of the same are a problem.
+        for letter in LETTERS:
+            same = [g for g in guesses if g.meaning == letter]
+            own = [
+                g
+                for g in same
+                if columns.norm(g.header) in (letter.lower(), columns.norm(LETTER_NAMES[letter]))
+            ]
+            if len(same) > 1 and len(own) == 1:
+                for g in same:
+                    if g is not own[0] and g.source != "you":
+                        notes.append(
+                            f"Column {g.letter} ({g.header}) is not read: column "
+                            f"{own[0].letter} ({own[0].header}) gives the {LETTER_NAMES[letter]}."
+                        )
+                        g.meaning = "ignore"
+    for g in guesses:
+        if g.meaning in ("phase", "start", "finish", "depends_on", "activity"):
+            if g.meaning in taken:
+                notes.append(
+                    f"Column {g.letter} ({g.header}) also means "
+                    f"{columns.RACI_MEANINGS[g.meaning].lower()}: only column "
+                    f"{names.column_letter(taken[g.meaning] + 1)} is read."
+                )
+                g.meaning = "ignore"
+            else:
+                taken[g.meaning] = g.index
+
+    # Section rows: a label and nothing else, written as a heading.
+    section_of: dict[int, str] = {}
+    current = None
+    sections: list[str] = []
+    label_col = activity_col if activity_col is not None else 0
+    for offset, row in enumerate(data):
+        number = first_row + offset
+        label = row[label_col].strip() if label_col < len(row) else ""
+        others = [c for i, c in enumerate(row) if i != label_col and not columns.is_empty(c)]
+        if label and not others and (number in headings or columns.looks_like_section(label)):
+            current = columns.section_name(label)
+            sections.append(current)
+            data[offset] = []  # the row stays numbered, but is no activity
+            continue
+        if current is not None and label:
+            section_of[number] = current
+
+    # Rows longer than the header: reported, never dropped in silence.
+    overlong: list[names.Problem] = []
+    if layout == "list":
+        for offset, row in enumerate(data):
+            for index in range(len(header), len(row)):
+                if not columns.is_empty(row[index]):
+                    overlong.append(
+                        names.Problem(
+                            first_row + offset,
+                            index + 1,
+                            f"'{row[index][:60]}' is beyond the header's last column "
+                            f"({names.column_letter(len(header))}): give the column a header "
+                            "or remove the value",
+                        )
+                    )
+                    break
+
+    # Hand the layout readers a plain table: the activity first, labels and ignored columns blank.
+    meaning_of = {g.index: g.meaning for g in guesses}
+    width = max([len(header), *(len(r) for r in data)]) if data else len(header)
+
+    def plain(row: list[str], is_header: bool) -> list[str]:
+        cells = list(row) + [""] * (width - len(row))
+        out = []
+        for index, cell in enumerate(cells):
+            meaning = meaning_of.get(index, "party" if layout == "grid" else "ignore")
+            if meaning in _LABEL_MEANINGS or (layout == "list" and meaning == "party"):
+                out.append("")
+            elif is_header and layout == "list":
+                out.append(_CANONICAL.get(meaning, ""))
+            elif not is_header and columns.is_empty(cell):
+                out.append("")
+            else:
+                out.append(cell)
+        label = row[activity_col] if activity_col is not None and activity_col < len(row) else ""
+        if layout == "list":
+            if activity_col is not None:
+                out.append(_CANONICAL["activity"] if is_header else label)
+        elif activity_col in (0, None):
+            out[0] = "" if is_header else label
+        else:
+            out = ["" if is_header else label, *out]
+        return out
+
+    table_header = plain(header, True)
+    table_rows = [plain(r, False) if r else [] for r in data]
+    if layout == "list":
+        read = names.list_to_assignments(table_header, table_rows, first_row=first_row)
+        missing = [p for p in read.problems if p.row == header_index + 1 and p.column is None]
+        letters_present = [m for m in LETTERS if any(g.meaning == m for g in guesses)]
+        # An assignment list (Jira, Asana, MS Project) has only a Responsible column: fine. Some
+        # letter columns but not all is a RACI with columns missing: a problem, as before.
+        if letters_present == ["R"]:
+            read.problems = [p for p in read.problems if p not in missing]
+            lacking = [LETTER_NAMES[x] for x in LETTERS if x not in letters_present]
+            if lacking:
+                notes.append(
+                    f"The file has no {', '.join(lacking)} column: those letters stay empty."
+                )
+        column_shift = {width + 1: (activity_col or 0) + 1}
+    else:
+        read = names.grid_to_assignments(table_header[1:], table_rows, first_row=first_row)
+        column_shift = {}
+        if activity_col not in (0, None):  # the activity was put first: shift back
+            column_shift = {i + 1: i for i in range(1, width + 2)}
+            column_shift[1] = activity_col + 1
+    # Put problems back in the file's own columns.
+    read.problems = [
+        names.Problem(p.row, column_shift.get(p.column, p.column), p.message)
+        if p.column is not None
+        else p
+        for p in read.problems
+    ]
+    read.problems += overlong
+    result = SheetLayout(layout, header_index, read, guesses, notes, sections)
+    for offset, row in enumerate(data):
+        label = row[activity_col] if activity_col is not None and activity_col < len(row) else ""
+        label = " ".join(label.split())
+        if label:
+            result.rows.setdefault(label, first_row + offset)
+
+    # Phases: the Phase column, else (or where it is blank) the section the row is under.
+    phase_col = taken.get("phase")
+    if phase_col is not None or sections:
+        read.phases = {}
+        for activity in read.activities:
+            number = result.rows.get(activity)
+            row = data[number - first_row] if number else []
+            phase = row[phase_col].strip() if phase_col is not None and phase_col < len(row) else ""
+            if columns.is_empty(phase):
+                phase = section_of.get(number, "")
+            read.phases[activity] = phase
+    # Dates, when the file has them.
+    for meaning in ("start", "finish"):
+        col = taken.get(meaning)
+        if col is None:
+            continue
+        for activity in read.activities:
+            number = result.rows.get(activity)
+            row = data[number - first_row] if number else []
+            try:
+                value = _parse_date(row[col]) if col < len(row) else None
+            except ValueError as error:
+                read.problems.append(names.Problem(number, col + 1, str(error)))
+                continue
+            result.dates.setdefault(activity, {})[meaning] = value
+    if "depends_on" in taken:
+        col = taken["depends_on"]
+        notes.append(
+            f"Column {names.column_letter(col + 1)} ({header[col]}) holds dependencies: Rapport's "
+            "activities have no dependencies yet, so they are not imported."
+        )
+    ignored = [g.header for g in guesses if g.meaning == "ignore" and g.header.strip()]
+    if ignored:
+        notes.append(
+            f"Columns not imported: {', '.join(ignored[:12])}{', …' if len(ignored) > 12 else ''}."
+        )
+    return result
 
 
 def _activity_rows(rows: list[list[str]], header_index: int, layout: str) -> dict[str, int]:
-    """Spreadsheet row of the first appearance of each activity name, as the layout reads it."""
-    column = 0
-    if layout == "list":
-        header = [names.normalise_name(c) for c in rows[header_index]]
-        column = next((i for i, key in enumerate(header) if key in _ACTIVITY_WORDS), 0)
+    """Kept for callers of the old API: spreadsheet row of each activity name in column A."""
     found: dict[str, int] = {}
     for number, row in enumerate(rows[header_index + 1 :], start=header_index + 2):
-        name = " ".join((row[column] if column < len(row) else "").split())
+        name = " ".join((row[0] if row else "").split())
         if name:
             found.setdefault(name, number)
     return found
@@ -153,6 +455,12 @@ class ImportPlan:
     activity_ids: dict[str, Hashable] = field(default_factory=dict, repr=False)
     party_ids: dict[str, Hashable] = field(default_factory=dict, repr=False)
     changes: dict[str, int] = field(default_factory=dict)
+    columns: list[ColumnGuess] = field(default_factory=list)
+    sheets: list[str] = field(default_factory=list)
+    sheet: str = ""
+    sections: list[str] = field(default_factory=list)
+    dates: dict[str, dict] = field(default_factory=dict)  # activity as written -> start/finish
+    groups: list[str] = field(default_factory=list)  # new parties read as groups
 
     @property
     def file_problems(self) -> list[names.Problem]:
@@ -197,6 +505,11 @@ class ImportPlan:
             **self.changes,
             "problems": len(self.problems),
             "notes": list(self.notes),
+            "columns": [c.to_dict() for c in self.columns],
+            "sheets": list(self.sheets),
+            "sheet": self.sheet,
+            "sections": list(self.sections),
+            "groups": list(self.groups),
         }
 
 
@@ -224,15 +537,54 @@ def _register(items, preferred_ids: set | None = None) -> tuple[dict, dict[str, 
 
 
 def plan_import(
-    *, project, content: bytes, layout: str = "auto", create_missing: bool = False
+    *,
+    project,
+    content: bytes,
+    layout: str = "auto",
+    create_missing: bool = False,
+    mapping: dict[str, str] | None = None,
+    sheet: str | None = None,
+    groups: list[str] | None = None,
 ) -> ImportPlan:
     """Read the file and plan the import against the project as it is now. Raises FileProblem
-    for a file that cannot be read at all; every other problem is in the plan."""
+    for a file that cannot be read at all; every other problem is in the plan.
+
+    `mapping` ({header: meaning}, meanings as in columns.RACI_MEANINGS) overrides the guess of
+    a column's meaning; `sheet` names the XLSX sheet to read; `groups` names the new parties
+    that are groups (None: those whose names read like a team)."""
     if layout not in ("auto", *LAYOUTS):
         raise FileProblem(f"Unknown layout '{layout}': use grid, list or auto.")
-    rows, kind, notes = read_rows(content, max_bytes=max_bytes())
-    layout, header_index, read = read_layout(rows, layout)
+    mapping = columns.parse_mapping(mapping)
+    bad = {m for m in mapping.values() if m not in columns.RACI_MEANINGS}
+    if bad:
+        raise FileProblem(
+            f"Unknown column meaning {', '.join(sorted(bad))}: use one of "
+            f"{', '.join(columns.RACI_MEANINGS)}."
+        )
+    info: dict = {}
+    if exports.is_mspdi(content):
+        if len(content) > max_bytes():
+            read_rows(content, max_bytes=max_bytes())  # raises the size problem
+        rows, notes = exports.mspdi_rows(content)
+        kind = "mspdi"
+    else:
+        rows, kind, notes = read_rows(content, max_bytes=max_bytes(), sheet=sheet, info=info)
+        notes += exports.export_notes(rows)
+    sheet_layout = read_layout(rows, layout, mapping, info.get("heading_rows", set()))
+    layout, header_index, read = sheet_layout.layout, sheet_layout.header_index, sheet_layout.read
     plan = ImportPlan(layout=layout, format=kind, notes=notes, header_row=header_index + 1)
+    plan.notes += sheet_layout.notes
+    plan.columns = sheet_layout.columns
+    plan.sheets = info.get("sheets", [])
+    plan.sheet = info.get("sheet", "")
+    plan.sections = sheet_layout.sections
+    plan.dates = sheet_layout.dates
+    if sheet_layout.sections:
+        plan.notes.append(
+            f"{len(sheet_layout.sections)} section row{'s' if len(sheet_layout.sections) != 1 else ''} "
+            f"read as phases, not activities: {', '.join(sheet_layout.sections[:8])}"
+            f"{', …' if len(sheet_layout.sections) > 8 else ''}."
+        )
     plan.problems = list(read.problems)
     if not read.activities and not read.problems:
         plan.problems.append(
@@ -243,7 +595,7 @@ def plan_import(
     activity_register, ambiguous_activities = _register(
         Activity.objects.filter(project=project).values_list("id", "name")
     )
-    row_of = _activity_rows(rows, header_index, layout)
+    row_of = sheet_layout.rows
     activity_ids: dict[str, Hashable] = {}
     for name in read.activities:
         key = names.normalise_name(name)
@@ -291,6 +643,13 @@ def plan_import(
             if create_missing:
                 party_register[key] = ("new", key)
                 plan.parties_to_create.append(cell.party)
+                is_group = (
+                    columns.looks_like_group(cell.party)
+                    if groups is None
+                    else key in {names.normalise_name(g) for g in groups}
+                )
+                if is_group:
+                    plan.groups.append(cell.party)
             elif key not in unknown:
                 unknown.add(key)
                 plan.unknown_parties.append(cell.party)
@@ -311,6 +670,12 @@ def plan_import(
     plan.activity_ids = activity_ids
     plan.party_ids = party_register
     plan.accountable_does_work = {names.normalise_name(n) for n in read.accountable_does_work}
+    if plan.groups:
+        plan.notes.append(
+            f"Read as groups (teams), not people: {', '.join(plan.groups[:10])}"
+            f"{', …' if len(plan.groups) > 10 else ''}. Untick a name under “How the file was "
+            "read” if it is a person."
+        )
     if read.phases is not None:
         _plan_phases(plan, project, read.phases)
     plan.problems.sort(key=lambda p: (p.row, p.column or 0))
@@ -416,7 +781,8 @@ def apply_import(*, actor, project, plan: ImportPlan, only_valid: bool = False) 
     for key, pid in plan.party_ids.items():
         if pid in used and not isinstance(pid, int):
             written = next(n for n in plan.parties_to_create if names.normalise_name(n) == key)
-            party = stakeholders.party_create(actor=actor, org=project.org, name=written)
+            kind = "group" if written in plan.groups else "person"
+            party = stakeholders.party_create(actor=actor, org=project.org, name=written, kind=kind)
             party_ids[pid] = party.pk
     on_project = set(
         ProjectStakeholder.objects.filter(project=project).values_list("party_id", flat=True)
@@ -441,6 +807,7 @@ def apply_import(*, actor, project, plan: ImportPlan, only_valid: bool = False) 
             activity_ids[aid] = aid
         else:
             row = {"name": name, "accountable_does_work": key in plan.accountable_does_work}
+            row.update(_dates_of(plan, name))
             new_rows.append((aid, {**row, "phase": phases[key] if phases else None}))
     # In one bulk insert: a save per row held SQLite's write lock for minutes on big files.
     new = services.activities_create_many(
@@ -454,6 +821,11 @@ def apply_import(*, actor, project, plan: ImportPlan, only_valid: bool = False) 
             key = names.normalise_name(name)
             phase_of[activity_ids[plan.activity_ids[key]]] = phases[key]
 
+    dates_of = {
+        activity_ids[plan.activity_ids[names.normalise_name(n)]]: _dates_of(plan, n)
+        for n in chosen
+        if n in plan.dates
+    }
     # Accountable-does-work (and the phase, when given) follows the file for every activity in it.
     does_work = {
         activity_ids[plan.activity_ids[k]] for k in keys if k in plan.accountable_does_work
@@ -462,6 +834,9 @@ def apply_import(*, actor, project, plan: ImportPlan, only_valid: bool = False) 
         changes = {}
         if activity.accountable_does_work != (activity.pk in does_work):
             changes["accountable_does_work"] = activity.pk in does_work
+        for field_name, value in dates_of.get(activity.pk, {}).items():
+            if getattr(activity, field_name) != value:
+                changes[field_name] = value
         if activity.pk in phase_of:
             phase = phase_of[activity.pk]
             if activity.phase_id != (phase.pk if phase else None):
@@ -483,6 +858,16 @@ def apply_import(*, actor, project, plan: ImportPlan, only_valid: bool = False) 
         "parties_created": len(party_ids),
         **counts,
     }
+
+
+def _dates_of(plan: ImportPlan, name: str) -> dict:
+    """The planned dates the file gives an activity, as activity fields."""
+    given = plan.dates.get(name, {})
+    fields = {f"planned_{key}": value for key, value in given.items()}
+    start, finish = fields.get("planned_start"), fields.get("planned_finish")
+    if start and finish and finish < start:
+        fields.pop("planned_finish")
+    return fields
 
 
 def assignments_replace(*, actor, project, activity_ids: set[int], wanted: dict) -> dict[str, int]:
@@ -531,7 +916,14 @@ def assignments_replace(*, actor, project, activity_ids: set[int], wanted: dict)
 
 
 def import_store(
-    *, actor, project, filename: str, content: bytes, layout: str, create_missing: bool
+    *,
+    actor,
+    project,
+    filename: str,
+    content: bytes,
+    layout: str,
+    create_missing: bool,
+    options: dict | None = None,
 ) -> RaciImport:
     """Keep an uploaded file between preview and import; old pending ones are dropped."""
     RaciImport.objects.filter(
@@ -544,7 +936,28 @@ def import_store(
         content=content,
         layout=layout,
         create_missing=create_missing,
+        options=options or {},
     )
+
+
+def import_reread(*, upload: RaciImport, layout: str, create_missing: bool, options: dict) -> None:
+    """Change how a pending upload is read (the preview's column meanings, sheet, layout)."""
+    upload.layout = layout if layout in ("auto", *LAYOUTS) else "auto"
+    upload.create_missing = create_missing
+    upload.options = options
+    upload.save(update_fields=["layout", "create_missing", "options"])
+
+
+def upload_options(upload: RaciImport) -> dict:
+    """The plan_import keywords a stored upload is read with."""
+    options = upload.options or {}
+    return {
+        "layout": upload.layout,
+        "create_missing": upload.create_missing,
+        "mapping": options.get("mapping") or None,
+        "sheet": options.get("sheet") or None,
+        "groups": options.get("groups"),
+    }
 
 
 def import_apply(*, actor, upload: RaciImport, only_valid: bool) -> dict:
@@ -556,12 +969,7 @@ def import_apply(*, actor, upload: RaciImport, only_valid: bool) -> dict:
     if upload.applied_at is not None:
         raise ImportRefused("This file has been imported already.")
     project = upload.project
-    plan = plan_import(
-        project=project,
-        content=bytes(upload.content),
-        layout=upload.layout,
-        create_missing=upload.create_missing,
-    )
+    plan = plan_import(project=project, content=bytes(upload.content), **upload_options(upload))
     with transaction.atomic():
         upload = RaciImport.objects.select_for_update().get(pk=upload.pk)
         if upload.applied_at is not None:  # applied by someone else while we planned

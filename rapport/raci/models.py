@@ -247,6 +247,8 @@ class RaciImport(models.Model):
     content = models.BinaryField()
     layout = models.CharField(max_length=5, default="auto")  # auto, grid or list
     create_missing = models.BooleanField(default=False)
+    # How to read the file, chosen on the preview: {"mapping": {header: meaning}, "sheet": name}.
+    options = models.JSONField(default=dict, blank=True)
     applied_at = models.DateTimeField(null=True, blank=True)
     summary = models.JSONField(default=dict, blank=True)
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import zipfile
 from decimal import Decimal
 
 from rapport.lib.xlsx_guard import xlsx_archive_problem
@@ -81,13 +80,22 @@ def cell_text(value) -> str:
 # --- reading -----------------------------------------------------------------------------------
 
 
-def read_rows(content: bytes, *, max_bytes: int, max_rows: int = MAX_ROWS):
+def read_rows(
+    content: bytes,
+    *,
+    max_bytes: int,
+    max_rows: int = MAX_ROWS,
+    sheet: str | None = None,
+    info: dict | None = None,
+):
     """The cells of an uploaded CSV or XLSX: ``(rows, format, notes)``.
 
     ``rows[i]`` is spreadsheet row ``i + 1`` (blank rows kept, so numbers match what the user
     sees), each a list of trimmed text cells. Raises :class:`FileProblem` for a file that cannot
-    be read at all.
+    be read at all. `sheet` names the XLSX sheet to read; `info`, when given, receives the
+    workbook's ``sheets`` and the ``heading_rows`` written bold or merged.
     """
+    info = {} if info is None else info
     if len(content) > max_bytes:
         raise FileProblem(
             f"The file is {human_size(len(content))}; the limit is {human_size(max_bytes)}. "
@@ -96,7 +104,7 @@ def read_rows(content: bytes, *, max_bytes: int, max_rows: int = MAX_ROWS):
     if not content:
         raise FileProblem("The file is empty.")
     if content.startswith(b"PK\x03\x04"):
-        rows, notes = _read_xlsx(content, max_rows)
+        rows, notes = _read_xlsx(content, max_rows, sheet, info)
         kind = "xlsx"
     elif content.startswith(b"\xd0\xcf\x11\xe0"):
         raise FileProblem(
@@ -215,47 +223,25 @@ def _check_zip(content: bytes) -> None:
         raise FileProblem(problem)
 
 
-def _read_xlsx(content: bytes, max_rows: int):
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
+def _read_xlsx(content: bytes, max_rows: int, sheet: str | None = None, info: dict | None = None):
+    from rapport.lib.workbook import SheetProblem, read_sheet
 
     _check_zip(content)
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=False)
-    except (InvalidFileException, KeyError, ValueError, zipfile.BadZipFile, OSError) as error:
-        raise FileProblem(
-            f"The XLSX file cannot be read ({error.__class__.__name__}); save it again from Excel."
-        ) from None
-    except Exception as error:  # defusedxml refuses entity tricks with its own exceptions
-        raise FileProblem(
-            f"The XLSX file cannot be read safely ({error.__class__.__name__})."
-        ) from None
-    try:
-        sheets = [
-            ws for ws in workbook.worksheets if getattr(ws, "sheet_state", "visible") == "visible"
-        ]
-        if not sheets:
-            raise FileProblem("The workbook has no visible sheet.")
-        preferred = [ws for ws in sheets if ws.title.strip().lower() in ("raci", "raci matrix")]
-        sheet = (preferred or sheets)[0]
-        notes = [f"Read the sheet “{sheet.title}”."] if len(sheets) > 1 else []
-        # Rows as wide as their last cell, cut at MAX_COLUMNS: asking openpyxl for max_col would
-        # pad every row of a 200-column grid to 1,000 cells for the loop in read_rows to walk.
-        sheet.reset_dimensions()
-        rows = []
-        for values in sheet.iter_rows(values_only=True):
-            rows.append(list(values[:MAX_COLUMNS]))
-            if len(rows) > max_rows + 1:
-                raise FileProblem(f"The file has more than {max_rows:,} rows; import it in parts.")
-    except FileProblem:
-        raise
-    except Exception as error:
-        raise FileProblem(
-            f"The XLSX file cannot be read ({error.__class__.__name__}); save it again from Excel."
-        ) from None
-    finally:
-        workbook.close()
-    return rows, notes
+        read = read_sheet(
+            content,
+            sheet=sheet,
+            preferred=("raci", "raci matrix"),
+            max_rows=max_rows + 1,
+            max_columns=MAX_COLUMNS,
+        )
+    except SheetProblem as problem:
+        raise FileProblem(str(problem)) from None
+    if info is not None:
+        info["sheets"] = read.sheets
+        info["sheet"] = read.title
+        info["heading_rows"] = read.heading_rows
+    return read.rows, read.notes
 
 
 # --- writing -----------------------------------------------------------------------------------

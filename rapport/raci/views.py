@@ -18,6 +18,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from rapport.accounts.access import project_view
+from rapport.lib import columns
 from rapport.lib.forms import add_service_errors
 from rapport.stakeholders.models import Outcome, Party, ProjectStakeholder
 
@@ -376,12 +377,29 @@ def import_preview(request, project, raci_import_id):
     upload = get_object_or_404(RaciImport, project=project, pk=raci_import_id)
     if upload.applied_at is not None:
         return render(request, "raci/import_done.html", {"project": project, "upload": upload})
+    if request.method == "POST" and request.POST.get("reread"):
+        # The PM changed how the file is read: each column's meaning, the sheet, new names.
+        mapping = {}
+        for key, value in request.POST.items():
+            if key.startswith("meaning-") and value in columns.RACI_MEANINGS:
+                mapping[request.POST.get("header-" + key[len("meaning-") :], "")] = value
+        importing.import_reread(
+            upload=upload,
+            layout=request.POST.get("layout") or upload.layout,
+            create_missing=bool(request.POST.get("create_missing")),
+            options={
+                "mapping": {h: m for h, m in mapping.items() if h.strip()},
+                "sheet": request.POST.get("sheet") or "",
+                # The new parties the PM ticked as groups (when the list was shown).
+                "groups": request.POST.getlist("group")
+                if request.POST.get("groups_shown")
+                else upload.options.get("groups"),
+            },
+        )
+        return redirect(_url("raci-import-preview", project, upload.pk))
     try:
         plan = importing.plan_import(
-            project=project,
-            content=bytes(upload.content),
-            layout=upload.layout,
-            create_missing=upload.create_missing,
+            project=project, content=bytes(upload.content), **importing.upload_options(upload)
         )
     except spreadsheets.FileProblem as problem:
         messages.error(request, str(problem))
@@ -418,6 +436,8 @@ def import_preview(request, project, raci_import_id):
             "summary": plan.summary(),
             "problems": problems[:500],
             "more_problems": max(0, len(problems) - 500),
+            "meanings": list(columns.RACI_MEANINGS.items()),
+            "layouts": [("auto", "Detect it"), ("grid", "Grid"), ("list", "List")],
         },
     )
 

@@ -361,6 +361,10 @@ class ImportIn(Schema):
     filename: str = "register.csv"
     content_base64: str
     mode: Literal["preview", "all", "valid"] = "preview"
+    # {header: meaning}: a column key (name, organisation, power, ...) or "ignore".
+    mapping: dict[str, str] = {}
+    sheet: str | None = None  # the XLSX sheet to read
+    create_missing_categories: bool = False
 
 
 class ProblemOut(Schema):
@@ -373,6 +377,10 @@ class ProblemOut(Schema):
 class ImportReportOut(Schema):
     applied: bool
     mode: str
+    column_guesses: list[dict] = []
+    categories_to_create: list[str] = []
+    sheets: list[str] = []
+    sheet: str = ""
     rows: int
     valid: int
     invalid: int
@@ -606,6 +614,9 @@ IMPORT_BODY = {
                     "properties": {
                         "file": {"type": "string", "format": "binary"},
                         "mode": {"type": "string", "enum": ["preview", "all", "valid"]},
+                        "mapping": {"type": "string", "description": "JSON {header: meaning}"},
+                        "sheet": {"type": "string"},
+                        "create_missing_categories": {"type": "boolean"},
                     },
                     "required": ["file"],
                 }
@@ -615,13 +626,32 @@ IMPORT_BODY = {
         "description": (
             "The spreadsheet as a multipart `file` (up to RAPPORT_IMPORT_MAX_BYTES), or as JSON with "
             "base64 content (the same limit). mode: preview (default, writes nothing), all (only if the "
-            "whole file is valid), valid (only the valid rows)."
+            "whole file is valid), valid (only the valid rows). mapping: {header: meaning} (a column "
+            "key such as name, organisation, power, or ignore; JSON text in a multipart form) "
+            "overrides the guess shown in column_guesses. sheet: the XLSX sheet to read. "
+            "create_missing_categories: add categories the organisation lacks."
         ),
     }
 }
 
 
-def _read_upload(request) -> tuple[str, bytes, str]:
+def _form_options(post) -> dict:
+    """mapping (JSON {header: meaning}), sheet and create_missing_categories of a multipart form."""
+    mapping = {}
+    if post.get("mapping"):
+        try:
+            mapping = json.loads(post["mapping"])
+        except ValueError:
+            mapping = [line for line in post["mapping"].splitlines() if line.strip()]
+    return {
+        "mapping": mapping,
+        "sheet": post.get("sheet") or None,
+        "create_missing_categories": (post.get("create_missing_categories") or "").lower()
+        in ("1", "true", "yes", "on"),
+    }
+
+
+def _read_upload(request) -> tuple[str, bytes, str, dict]:
     limit = settings.RAPPORT_IMPORT_MAX_BYTES
     if request.content_type == "multipart/form-data":
         upload = request.FILES.get("file")
@@ -629,7 +659,7 @@ def _read_upload(request) -> tuple[str, bytes, str]:
             raise ValidationError({"file": ["Send the spreadsheet as the multipart field `file`."]})
         check_size(upload.size, limit)
         mode = request.POST.get("mode") or request.GET.get("mode") or "preview"
-        return upload.name, upload.read(), mode
+        return upload.name, upload.read(), mode, _form_options(request.POST)
     try:
         payload = ImportIn.model_validate(json.loads(request.body or b"{}"))
     except (ValueError, TypeError) as error:
@@ -646,18 +676,34 @@ def _read_upload(request) -> tuple[str, bytes, str]:
         content = base64.b64decode(payload.content_base64, validate=True)
     except (binascii.Error, ValueError):
         raise ValidationError({"content_base64": ["This is not base64."]}) from None
-    return payload.filename, content, request.GET.get("mode") or payload.mode
+    options = {
+        "mapping": payload.mapping,
+        "sheet": payload.sheet,
+        "create_missing_categories": payload.create_missing_categories,
+    }
+    return payload.filename, content, request.GET.get("mode") or payload.mode, options
 
 
 def _import(request, org, project):
     try:
-        filename, content, mode = _read_upload(request)
+        filename, content, mode, options = _read_upload(request)
         if mode not in ("preview", "all", "valid"):
             raise ValidationError({"mode": ["Use preview, all or valid."]})
-        table = read_table(content, max_bytes=settings.RAPPORT_IMPORT_MAX_BYTES)
+        table = read_table(
+            content, max_bytes=settings.RAPPORT_IMPORT_MAX_BYTES, sheet=options["sheet"]
+        )
     except FileProblem as problem:
         return Status(400, {"message": str(problem), "problems": []})
-    plan = importing.plan_import(org=org, project=project, table=table)
+    try:
+        plan = importing.plan_import(
+            org=org,
+            project=project,
+            table=table,
+            mapping=options["mapping"],
+            create_missing_categories=options["create_missing_categories"],
+        )
+    except (ValueError, AttributeError) as error:
+        raise ValidationError({"mapping": [str(error)]}) from None
     report = {"applied": False, "mode": mode, **plan.as_dict(), "result": None}
     if mode == "preview":
         return Status(200, report)

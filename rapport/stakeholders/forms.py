@@ -282,6 +282,11 @@ class ImportForm(forms.Form):
         label="Spreadsheet (CSV or XLSX)",
         help_text="The first row names the columns; Name is required. Export the register to get a file with every column.",
     )
+    create_missing_categories = forms.BooleanField(
+        required=False,
+        label="Add categories the organisation does not have yet",
+        help_text="Otherwise a category not in the list is reported and its row is not imported.",
+    )
 
 
 class PreferencesForm(forms.Form):

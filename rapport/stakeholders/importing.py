@@ -17,6 +17,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 
+from rapport.lib import columns
 from rapport.lib.validation import has_control_characters
 
 from . import rules, services
@@ -144,14 +145,19 @@ SINGLE_LINE = ("id", "name", "kind", "organisation", "department", "title", "ema
 
 
 def _norm_header(text: str) -> str:
-    text = re.sub(r"\(.*?\)", " ", text.replace("\ufeff", "").lower())
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
+    # Accents, case, brackets and punctuation do not count: "Área" is "area".
+    return columns.norm(text)
 
 
 _HEADER_KEYS: dict[str, str] = {}
 for _c in COLUMNS:
     for _name in (_c.key.replace("_", " "), _c.header, *_c.aliases):
         _HEADER_KEYS.setdefault(_norm_header(_name), _c.key)
+for _key, _words in columns.REGISTER_SYNONYMS.items():
+    for _name in _words:
+        _HEADER_KEYS.setdefault(_norm_header(_name), _key)
+# What each meaning is called in the preview's column selects.
+MEANINGS = {**{c.key: c.header for c in COLUMNS if c.scope != "derived"}, "ignore": "Ignore"}
 
 
 def header_has_name(cells: list[str]) -> bool:
@@ -199,12 +205,28 @@ class RowPlan:
         return not self.problems
 
 
+@dataclass(frozen=True)
+class NewCategory:
+    """A category the file names and the organisation lacks, created when the import runs."""
+
+    name: str
+
+    @property
+    def pk(self):
+        return ("new", self.name.lower())
+
+
 @dataclass
 class Plan:
     columns: list[str]
     rows: list[RowPlan] = field(default_factory=list)
     file_problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # Each column of the file: its header, what Rapport read it as, and why.
+    guesses: list[dict] = field(default_factory=list)
+    categories_to_create: list[str] = field(default_factory=list)
+    sheets: list[str] = field(default_factory=list)
+    sheet: str = ""
 
     @property
     def problems(self) -> list[Problem]:
@@ -235,6 +257,10 @@ class Plan:
             **self.counts(),
             "is_valid": self.is_valid,
             "columns": self.columns,
+            "column_guesses": self.guesses,
+            "categories_to_create": self.categories_to_create,
+            "sheets": self.sheets,
+            "sheet": self.sheet,
             "notes": self.notes,
             "problems": [p.as_dict() for p in self.problems],
         }
@@ -254,32 +280,110 @@ def reference_text(party: Party, ambiguous_names: set[str]) -> str:
 _REF_WITH_ORG = re.compile(r"^(?P<name>.+?)\s*\((?P<org>[^()]+)\)\s*$")
 
 
-def plan_import(*, org, project, table: Table) -> Plan:
-    """Parse and check every row of `table` against the register as it is now. Writes nothing."""
+def _values_are(values: list[str], words: dict) -> bool:
+    filled = [v for v in values if v.strip() and not columns.is_empty(v)]
+    return bool(filled) and all(columns.norm(v) in words for v in filled)
+
+
+def _guess_from_values(values: list[str]) -> str | None:
+    """A column's meaning from what it holds, when its header says nothing Rapport knows."""
+    filled = [v.strip() for v in values if v.strip() and not columns.is_empty(v)]
+    if not filled:
+        return None
+    if _values_are(filled, columns.RELATIONSHIP_WORDS):
+        return "relationship"
+    if _values_are(filled, columns.KIND_WORDS):
+        return "kind"
+    if all(re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", v) for v in filled):
+        return "email"
+    return None
+
+
+def plan_import(
+    *,
+    org,
+    project,
+    table: Table,
+    mapping: dict[str, str] | list[str] | None = None,
+    create_missing_categories: bool = False,
+) -> Plan:
+    """Parse and check every row of `table` against the register as it is now. Writes nothing.
+
+    Each column's meaning is guessed from its header (English, Spanish, Portuguese, French or
+    German words, see rapport.lib.columns) or its values; `mapping` ({header: meaning or
+    "ignore"}) overrides the guess. `create_missing_categories` plans categories the
+    organisation lacks instead of reporting them."""
+    mapping = columns.parse_mapping(mapping)
+    plan = Plan(columns=[], notes=list(table.notes), sheets=table.sheets, sheet=table.sheet)
+    bad = sorted({m for m in mapping.values() if m not in MEANINGS})
+    if bad:
+        plan.file_problems.append(
+            Problem(
+                None,
+                "",
+                f"Unknown column meaning {', '.join(bad)}: use one of {', '.join(MEANINGS)}.",
+            )
+        )
+        return plan
+    column_values = {
+        index: [cells[index] if index < len(cells) else "" for _, cells in table.rows[:500]]
+        for index in range(len(table.header))
+    }
     # Map the header to columns.
-    mapping: dict[int, str] = {}
-    plan = Plan(columns=[], notes=list(table.notes))
+    index_of: dict[int, str] = {}
     ignored, project_only = [], []
     for index, title in enumerate(table.header):
-        if not title.strip():
+        key_text = _norm_header(title)
+        if not title.strip() and not any(v.strip() for v in column_values[index]):
             continue
-        key = _HEADER_KEYS.get(_norm_header(title))
+        source = "header"
+        if key_text in mapping:
+            key, source = mapping[key_text], "you"
+            if key == "ignore":
+                plan.guesses.append(_guess(index, title, "ignore", source))
+                ignored.append(title)
+                continue
+        else:
+            key = _HEADER_KEYS.get(key_text)
         if key is None:
-            ignored.append(title)
+            key = _guess_from_values(column_values[index])
+            source = "values"
+        if (
+            key == "kind"
+            and source != "you"
+            and _values_are(column_values[index], columns.RELATIONSHIP_WORDS)
+        ):
+            # "Type: Internal/External" says the relationship, not person or group.
+            key = "relationship"
+            plan.notes.append(
+                f"The {title} column holds Internal/External: read as Internal/External."
+            )
+        if key is None:
+            plan.guesses.append(_guess(index, title or "(no header)", "ignore", "unknown"))
+            ignored.append(title or f"column {_column_letter(index)}")
             continue
         column = BY_KEY[key]
-        if key in mapping.values():
+        if key in index_of.values():
             plan.file_problems.append(
                 Problem(1, title, f"Two columns mean {column.header}; keep one.")
             )
             continue
         if column.scope == "derived":
+            plan.guesses.append(_guess(index, title, "ignore", "derived"))
             continue
         if column.scope == "project" and project is None:
             project_only.append(title)
+            plan.guesses.append(_guess(index, title, key, "project-only"))
             continue
-        mapping[index] = key
-    plan.columns = [BY_KEY[k].header for k in mapping.values()]
+        if source == "values":
+            plan.notes.append(
+                f"The column “{title or _column_letter(index)}” was read as {column.header} "
+                "from its values."
+            )
+        plan.guesses.append(_guess(index, title, key, source))
+        index_of[index] = key
+    mapping_by_index = index_of
+    plan.columns = [BY_KEY[k].header for k in mapping_by_index.values()]
     if ignored:
         plan.notes.append(f"Columns Rapport does not know were ignored: {', '.join(ignored)}.")
     if project_only:
@@ -287,7 +391,7 @@ def plan_import(*, org, project, table: Table) -> Plan:
             f"Project columns ({', '.join(project_only)}) are ignored in the organisation's register; "
             "import on a project's Customers page to set them."
         )
-    if "name" not in mapping.values():
+    if "name" not in mapping_by_index.values():
         plan.file_problems.append(
             Problem(
                 1,
@@ -299,6 +403,7 @@ def plan_import(*, org, project, table: Table) -> Plan:
     if not table.rows:
         plan.file_problems.append(Problem(None, "", "The file has a header but no rows to import."))
         return plan
+    mapping = mapping_by_index
 
     # The register as it is now, in a constant number of queries.
     parties = {p.pk: p for p in Party.objects.filter(org=org)}
@@ -319,11 +424,37 @@ def plan_import(*, org, project, table: Table) -> Plan:
     )
 
     seen_targets: dict[object, int] = {}
+    header_of = {key: table.header[i] or _column_letter(i) for i, key in mapping.items()}
+    levels_used: dict[str, int] = {}
+    width = len(table.header)
     for number, cells in table.rows:
         row = RowPlan(number=number)
-        values = {key: (cells[i] if i < len(cells) else "") for i, key in mapping.items()}
-        header_of = {key: table.header[i] for i, key in mapping.items()}
-        _parse_row(row, values, header_of, categories, project)
+        values = {}
+        for i, key in mapping.items():
+            value = cells[i] if i < len(cells) else ""
+            if columns.is_empty(value):
+                value = ""  # "N/A", "-", "none": nothing, never a name or an organisation
+            elif key in ("power", "interest") and columns.level_value(value) is not None:
+                levels_used[value.strip()] = columns.level_value(value)
+                value = str(columns.level_value(value))
+            elif key == "relationship" and columns.relationship_value(value):
+                value = columns.relationship_value(value)  # Interno, Externe, Intern ...
+            elif key == "kind" and columns.norm(value) in columns.KIND_WORDS:
+                value = columns.KIND_WORDS[columns.norm(value)]
+            values[key] = value
+        for i in range(width, len(cells)):
+            if cells[i].strip() and not columns.is_empty(cells[i]):
+                row.problems.append(
+                    Problem(
+                        number,
+                        f"Column {_column_letter(i)}",
+                        f"This row has a value beyond the header's last column "
+                        f"({_column_letter(width - 1)}); give the column a header or remove it.",
+                        cells[i][:200],
+                    )
+                )
+                break
+        _parse_row(row, values, header_of, categories, project, plan, create_missing_categories)
         # Which party is this row about?
         target = None
         if row.party_fields.get("id") is not None:
@@ -361,12 +492,52 @@ def plan_import(*, org, project, table: Table) -> Plan:
             row.stakeholder = stakeholders.get(target.pk)
         plan.rows.append(row)
 
+    if levels_used:
+        shown = sorted(levels_used.items(), key=lambda item: (-item[1], item[0].lower()))
+        plan.notes.append(
+            "Power and interest written as words were read as numbers: "
+            + ", ".join(f"{word} → {number}" for word, number in shown)
+            + "."
+        )
+    if plan.categories_to_create:
+        plan.notes.append(
+            "New categories will be added to the organisation's list: "
+            + ", ".join(plan.categories_to_create)
+            + "."
+        )
     _resolve_links(plan, parties, names, header_of)
     _decide_actions(plan, party_categories, project)
     return plan
 
 
-def _parse_row(row: RowPlan, values: dict, header_of: dict, categories: dict, project) -> None:
+def _column_letter(index: int) -> str:
+    letters, number = "", index + 1
+    while number:
+        number, remainder = divmod(number - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
+
+
+def _guess(index: int, header: str, meaning: str, source: str) -> dict:
+    return {
+        "index": index,
+        "column": _column_letter(index),
+        "header": header,
+        "meaning": meaning,
+        "meaning_label": MEANINGS.get(meaning, meaning),
+        "source": source,
+    }
+
+
+def _parse_row(
+    row: RowPlan,
+    values: dict,
+    header_of: dict,
+    categories: dict,
+    project,
+    plan: Plan | None = None,
+    create_missing_categories: bool = False,
+) -> None:
     number = row.number
 
     def problem(key, message):
@@ -425,6 +596,12 @@ def _parse_row(row: RowPlan, values: dict, header_of: dict, categories: dict, pr
                 for name in rules.split_list(value):
                     category = categories.get(name.lower())
                     (found if category else unknown).append(category or name)
+                if unknown and create_missing_categories and plan is not None:
+                    for name in unknown:
+                        if name.lower() not in {c.lower() for c in plan.categories_to_create}:
+                            plan.categories_to_create.append(name)
+                    found += [NewCategory(name) for name in unknown]
+                    unknown = []
                 if unknown:
                     raise ValueError(
                         f"Unknown categor{'ies' if len(unknown) > 1 else 'y'} {', '.join('“' + u + '”' for u in unknown)}; "
@@ -663,6 +840,7 @@ def apply_import(*, actor, org, project, plan: Plan, only_valid: bool = False) -
             )
         rows = plan.rows
     result = {"created": 0, "updated": 0, "unchanged": 0, "skipped": len(plan.rows) - len(rows)}
+    _create_categories(actor, org, rows)
     row = None
     try:
         # New parties in one bulk insert (a save per row held SQLite's write lock for minutes
@@ -747,6 +925,24 @@ def apply_import(*, actor, org, project, plan: Plan, only_valid: bool = False) -
             f"{message}. Nothing was imported; preview the file again.", plan
         ) from None
     return result
+
+
+def _create_categories(actor, org, rows: list[RowPlan]) -> None:
+    """Add the categories the rows name and the organisation lacks, and point the rows at them."""
+    made: dict[str, Category] = {}
+    for row in rows:
+        if not row.categories:
+            continue
+        for index, category in enumerate(row.categories):
+            if isinstance(category, NewCategory):
+                key = category.name.lower()
+                if key not in made:
+                    made[key] = Category.objects.filter(org=org, name__iexact=category.name).first()
+                    if made[key] is None:
+                        made[key] = services.category_create(
+                            actor=actor, org=org, name=category.name
+                        )
+                row.categories[index] = made[key]
 
 
 def _first_already_in_register(org, rows: list[RowPlan]) -> RowPlan | None:

@@ -448,6 +448,9 @@ class RegisterImport(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     filename = models.CharField(max_length=255)
     content = models.BinaryField()
+    # How to read the file, chosen on the preview: {"mapping": {header: meaning}, "sheet": name,
+    # "create_missing_categories": bool}.
+    options = models.JSONField(default=dict, blank=True)
     applied_at = models.DateTimeField(null=True, blank=True)
     summary = models.JSONField(default=dict, blank=True)
 

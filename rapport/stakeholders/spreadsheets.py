@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -38,6 +37,8 @@ class Table:
     rows: list[tuple[int, list[str]]]  # (row number as the spreadsheet shows it, cells)
     format: str
     notes: list[str] = field(default_factory=list)
+    sheets: list[str] = field(default_factory=list)  # an XLSX's visible sheets
+    sheet: str = ""  # the one read
 
 
 def human_size(n: int) -> str:
@@ -76,15 +77,27 @@ def detect_format(content: bytes) -> str:
     return "csv"
 
 
-def read_table(content: bytes, *, max_bytes: int, max_rows: int = MAX_ROWS) -> Table:
-    """The header and data rows of an uploaded CSV or XLSX, as text cells."""
+def read_table(
+    content: bytes, *, max_bytes: int, max_rows: int = MAX_ROWS, sheet: str | None = None
+) -> Table:
+    """The header and data rows of an uploaded CSV or XLSX, as text cells. `sheet` names the
+    XLSX sheet to read (else a sheet called Register, Stakeholders or Customers, else the
+    first)."""
     check_size(len(content), max_bytes)
     kind = detect_format(content)
+    info: dict = {}
     if kind == "xlsx":
-        header, rows, notes = _read_xlsx(content, max_rows)
+        header, rows, notes = _read_xlsx(content, max_rows, sheet, info)
     else:
         header, rows, notes = _read_csv(content, max_rows)
-    return Table(header=header, rows=rows, format=kind, notes=notes)
+    return Table(
+        header=header,
+        rows=rows,
+        format=kind,
+        notes=notes,
+        sheets=info.get("sheets", []),
+        sheet=info.get("sheet", ""),
+    )
 
 
 # --- CSV ------------------------------------------------------------------------------------------
@@ -229,48 +242,31 @@ def cell_text(value) -> str:
     return str(value)
 
 
-def _read_xlsx(content: bytes, max_rows: int):
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
+def _read_xlsx(content: bytes, max_rows: int, sheet: str | None = None, info: dict | None = None):
+    from rapport.lib.workbook import SheetProblem, read_sheet
 
     _check_zip(content)
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=False)
-    except (InvalidFileException, KeyError, ValueError, zipfile.BadZipFile, OSError) as error:
-        raise FileProblem(
-            f"The XLSX file cannot be read ({error.__class__.__name__}); save it again from Excel."
-        ) from None
-    except Exception as error:  # defusedxml refuses entity tricks with its own exceptions
-        raise FileProblem(
-            f"The XLSX file cannot be read safely ({error.__class__.__name__})."
-        ) from None
-    try:
-        sheets = [
-            ws for ws in workbook.worksheets if getattr(ws, "sheet_state", "visible") == "visible"
-        ]
-        if not sheets:
-            raise FileProblem("The workbook has no visible sheet.")
-        preferred = [
-            ws for ws in sheets if ws.title.lower() in ("register", "stakeholders", "customers")
-        ]
-        sheet = (preferred or sheets)[0]
-        notes = [f"Read the sheet “{sheet.title}”."] if len(sheets) > 1 else []
-        rows = []
-        for number, values in enumerate(
-            sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS), start=1
-        ):
-            rows.append((number, [cell_text(v) for v in values]))
-            if len(rows) > max_rows + 10:
-                raise FileProblem(f"The file has more than {max_rows:,} rows; import it in parts.")
-    except FileProblem:
-        raise
-    except Exception as error:
-        raise FileProblem(
-            f"The XLSX file cannot be read ({error.__class__.__name__}); save it again from Excel."
-        ) from None
-    finally:
-        workbook.close()
-    return _split_header(rows, max_rows, notes)
+        read = read_sheet(
+            content,
+            sheet=sheet,
+            preferred=(
+                "register",
+                "stakeholders",
+                "stakeholder",
+                "customers",
+                "registro",
+                "registre",
+            ),
+            max_rows=max_rows + 10,
+            max_columns=MAX_COLUMNS,
+        )
+    except SheetProblem as problem:
+        raise FileProblem(str(problem)) from None
+    if info is not None:
+        info["sheets"], info["sheet"] = read.sheets, read.title
+    rows = [(number, [cell_text(v) for v in values]) for number, values in enumerate(read.rows, 1)]
+    return _split_header(rows, max_rows, read.notes)
 
 
 # --- writing --------------------------------------------------------------------------------------

@@ -274,6 +274,9 @@ def _upload(request, org, project, preview_url_name, kwargs):
                 created_by=request.user,
                 filename=upload.name[:255],
                 content=content,
+                options={
+                    "create_missing_categories": form.cleaned_data["create_missing_categories"]
+                },
             )
             return redirect(
                 preview_url_name,
@@ -283,10 +286,41 @@ def _upload(request, org, project, preview_url_name, kwargs):
     return form
 
 
+def _record_plan(org, project, record):
+    """The plan of a stored upload, read as its options say (sheet, column meanings)."""
+    options = record.options or {}
+    table = read_table(
+        bytes(record.content),
+        max_bytes=settings.RAPPORT_IMPORT_MAX_BYTES,
+        sheet=options.get("sheet") or None,
+    )
+    return importing.plan_import(
+        org=org,
+        project=project,
+        table=table,
+        mapping=options.get("mapping") or None,
+        create_missing_categories=bool(options.get("create_missing_categories")),
+    )
+
+
 def _preview(request, org, project, record, done_url):
+    if request.method == "POST" and record.applied_at is None and request.POST.get("reread"):
+        # The PM changed how the file is read: each column's meaning, the sheet, new categories.
+        mapping = {}
+        for key, value in request.POST.items():
+            if key.startswith("meaning-") and value in importing.MEANINGS:
+                header = request.POST.get("header-" + key[len("meaning-") :], "")
+                if header.strip():
+                    mapping[header] = value
+        record.options = {
+            "mapping": mapping,
+            "sheet": request.POST.get("sheet") or "",
+            "create_missing_categories": bool(request.POST.get("create_missing_categories")),
+        }
+        record.save(update_fields=["options"])
+        return redirect(request.path)
     try:
-        table = read_table(bytes(record.content), max_bytes=settings.RAPPORT_IMPORT_MAX_BYTES)
-        plan = importing.plan_import(org=org, project=project, table=table)
+        plan = _record_plan(org, project, record)
     except FileProblem as problem:
         messages.error(request, str(problem))
         return redirect(done_url)
@@ -328,6 +362,8 @@ def _preview(request, org, project, record, done_url):
         "counts": counts,
         "importable_valid": len(valid_rows),
         "preview_rows": plan.rows[:100],
+        "meanings": list(importing.MEANINGS.items()),
+        "create_missing_categories": bool((record.options or {}).get("create_missing_categories")),
         "problems": plan.problems[:500],
         "more_problems": max(0, len(plan.problems) - 500),
     }

@@ -116,6 +116,16 @@ def test_a_project_without_activities_cannot_be_simulated(world):
     assert not SimulationRun.objects.exists()
 
 
+def test_activities_with_no_estimate_at_all_give_no_fake_zero_plan(world):
+    from rapport.raci import services as raci
+
+    raci.activity_create(actor=world.manager, project=world.alpha, name="Design")
+    raci.activity_create(actor=world.manager, project=world.alpha, name="Build")
+    with pytest.raises(ValidationError, match="Nothing on ALPHA is estimated yet"):
+        run(world)
+    assert not SimulationRun.objects.exists()
+
+
 @pytest.mark.parametrize(
     ("settings", "field"),
     [

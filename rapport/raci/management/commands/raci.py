@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
 
 from rapport.accounts.cli import ActorCommand
+from rapport.lib import columns
 from rapport.projects.selectors import project_get_by_ref
 from rapport.raci import importing, selectors
 from rapport.raci.spreadsheets import FileProblem
@@ -14,7 +15,8 @@ from rapport.raci.spreadsheets import FileProblem
 
 class Command(ActorCommand):
     help = (
-        "The RACI of a project: `raci import --project CODE FILE [--create-missing]`, "
+        "The RACI of a project: `raci import --project CODE FILE [--create-missing] "
+        "[--map 'Área=activity'] [--sheet NAME]`, "
         "`raci export --project CODE --format csv|xlsx [--layout grid|list] -o FILE`, "
         "`raci check --project CODE [--json]` (exits 1 when a finding is an error)."
     )
@@ -40,6 +42,22 @@ class Command(ActorCommand):
             help="add unknown names to the register as new parties",
         )
         imp.add_argument("--layout", choices=("auto", "grid", "list"), default="auto")
+        imp.add_argument(
+            "--map",
+            action="append",
+            default=[],
+            metavar="HEADER=MEANING",
+            help="what a column means, e.g. 'Área=activity' (repeatable); meanings: "
+            + ", ".join(columns.RACI_MEANINGS),
+        )
+        imp.add_argument("--sheet", help="the XLSX sheet to read (default: RACI, else the first)")
+        imp.add_argument(
+            "--map-file",
+            help="a JSON file of {header: meaning}, e.g. one written by --save-map (--map wins)",
+        )
+        imp.add_argument(
+            "--save-map", help="write the columns' meanings, as read, to this JSON file"
+        )
         imp.add_argument(
             "--valid-only",
             action="store_true",
@@ -76,7 +94,21 @@ class Command(ActorCommand):
             raise CommandError(str(error)) from None
         getattr(self, f"do_{action}")(project, **options)
 
-    def do_import(self, project, *, file, create_missing, layout, valid_only, dry_run, **options):
+    def do_import(
+        self,
+        project,
+        *,
+        file,
+        create_missing,
+        layout,
+        valid_only,
+        dry_run,
+        map,
+        sheet,
+        map_file=None,
+        save_map=None,
+        **options,
+    ):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"No file {file}.")
@@ -92,12 +124,28 @@ class Command(ActorCommand):
                 content=path.read_bytes(),
                 layout=layout,
                 create_missing=create_missing,
+                mapping={**columns.read_mapping_file(map_file), **columns.parse_mapping(map)},
+                sheet=sheet,
             )
         except FileProblem as problem:
             raise CommandError(f"{problem} Nothing was imported.") from None
+        except ValueError as error:
+            raise CommandError(f"--map: {error}. Nothing was imported.") from None
+        if save_map:
+            Path(save_map).write_text(
+                json.dumps({c.header: c.meaning for c in plan.columns if c.header}, indent=2)
+                + "\n",
+                encoding="utf-8",
+            )
         summary = plan.summary()
         for note in plan.notes:
             self.stdout.write(note)
+        self.stdout.write(
+            "Columns: "
+            + "; ".join(
+                f"{c.letter} {c.header or '(no header)'} = {c.meaning}" for c in plan.columns
+            )
+        )
         self.stdout.write(
             f"{path.name}: {summary['layout']} layout, {summary['rows']} activities "
             f"({summary['matched_activities']} in {project.code}, {summary['new_activities']} new), "

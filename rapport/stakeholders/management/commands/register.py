@@ -8,6 +8,7 @@ from django.core.management.base import CommandError
 
 from rapport.accounts.cli import ActorCommand
 from rapport.accounts.models import Organisation
+from rapport.lib import columns
 from rapport.projects.selectors import project_get_by_ref
 from rapport.stakeholders import importing, selectors
 from rapport.stakeholders.spreadsheets import FileProblem, check_size, read_table
@@ -16,7 +17,8 @@ from rapport.stakeholders.spreadsheets import FileProblem, check_size, read_tabl
 class Command(ActorCommand):
     help = (
         "The stakeholder register as a spreadsheet: "
-        "`register import --project CODE FILE [--valid-only|--dry-run]`, "
+        "`register import --project CODE FILE [--valid-only|--dry-run] [--map 'Nombre=name'] "
+        "[--sheet NAME] [--create-missing-categories]`, "
         "`register export --project CODE --format csv|xlsx -o FILE` (or --org SLUG for the whole register), "
         "`register outcomes --project CODE [--json]` (each outcome's consensus among its customers)."
     )
@@ -44,6 +46,26 @@ class Command(ActorCommand):
                 )
                 mode.add_argument(
                     "--valid-only", action="store_true", help="import the valid rows, skip the rest"
+                )
+                p.add_argument(
+                    "--map",
+                    action="append",
+                    default=[],
+                    metavar="HEADER=MEANING",
+                    help="what a column means, e.g. 'Nombre=name' or 'Notas=ignore' (repeatable)",
+                )
+                p.add_argument("--sheet", help="the XLSX sheet to read")
+                p.add_argument(
+                    "--map-file",
+                    help="a JSON file of {header: meaning}, e.g. written by --save-map (--map wins)",
+                )
+                p.add_argument(
+                    "--save-map", help="write the columns' meanings, as read, to this JSON file"
+                )
+                p.add_argument(
+                    "--create-missing-categories",
+                    action="store_true",
+                    help="add categories the organisation does not have yet",
                 )
             else:
                 p.add_argument("--format", choices=["csv", "xlsx"], default="csv")
@@ -79,7 +101,18 @@ class Command(ActorCommand):
         elif action == "export":
             self.export(org, project, options["format"], options["output"])
         else:
-            self.import_(org, project, options["file"], options["dry_run"], options["valid_only"])
+            self.import_(
+                org,
+                project,
+                options["file"],
+                options["dry_run"],
+                options["valid_only"],
+                mapping=options["map"],
+                sheet=options["sheet"],
+                map_file=options.get("map_file"),
+                save_map=options.get("save_map"),
+                create_missing_categories=options["create_missing_categories"],
+            )
 
     def export(self, org, project, fmt, output):
         content, _, _ = importing.export_file(org=org, project=project, fmt=fmt)
@@ -106,18 +139,60 @@ class Command(ActorCommand):
             )
         )
 
-    def import_(self, org, project, path, dry_run, valid_only):
+    def import_(
+        self,
+        org,
+        project,
+        path,
+        dry_run,
+        valid_only,
+        *,
+        mapping=(),
+        sheet=None,
+        create_missing_categories=False,
+        map_file=None,
+        save_map=None,
+    ):
         file = Path(path)
         if not file.is_file():
             raise CommandError(f"No file {path}.")
         try:
             check_size(file.stat().st_size, settings.RAPPORT_IMPORT_MAX_BYTES)
-            table = read_table(file.read_bytes(), max_bytes=settings.RAPPORT_IMPORT_MAX_BYTES)
+            table = read_table(
+                file.read_bytes(), max_bytes=settings.RAPPORT_IMPORT_MAX_BYTES, sheet=sheet
+            )
+            plan = importing.plan_import(
+                org=org,
+                project=project,
+                table=table,
+                mapping={
+                    **columns.read_mapping_file(map_file),
+                    **columns.parse_mapping(list(mapping)),
+                },
+                create_missing_categories=create_missing_categories,
+            )
         except FileProblem as problem:
             raise CommandError(str(problem)) from None
-        plan = importing.plan_import(org=org, project=project, table=table)
+        except ValueError as error:
+            raise CommandError(f"--map: {error}") from None
+        if save_map:
+            Path(save_map).write_text(
+                json.dumps(
+                    {g["header"]: g["meaning"] for g in plan.guesses if g["header"]}, indent=2
+                )
+                + "\n",
+                encoding="utf-8",
+            )
         for note in plan.notes:
             self.stdout.write(f"note: {note}")
+        if plan.guesses:
+            self.stdout.write(
+                "columns: "
+                + "; ".join(
+                    f"{g['column']} {g['header'] or '(no header)'} = {g['meaning']}"
+                    for g in plan.guesses
+                )
+            )
         for p in plan.problems:
             where = f"row {p.row}" if p.row else "file"
             column = f", {p.column}" if p.column else ""
