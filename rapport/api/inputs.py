@@ -1,7 +1,8 @@
 """One guard in front of every API operation: input the database cannot store is refused.
 
 Pydantic accepts any Python int and any str, but SQLite and PostgreSQL store integers in 64 bits
-and text as valid UTF-8. Without this guard such input reaches the database and becomes a 500.
+and text as valid UTF-8, and PostgreSQL's text cannot hold a NUL character. Without this guard
+such input reaches the database and becomes a 500.
 """
 
 import functools
@@ -20,8 +21,8 @@ UNNAMED_ARGUMENTS = {"ninja_pagination", "payload", "body"}
 
 
 def reject_unstorable_input(view_func):
-    """Operation decorator: 422 for integers beyond 64 bits, lone UTF-16 surrogates, and an
-    explicit `null` in an optional text, yes/no or list field.
+    """Operation decorator: 422 for integers beyond 64 bits, lone UTF-16 surrogates, NUL
+    characters, and an explicit `null` in an optional text, yes/no or list field.
 
     Such fields are optional so they can be left out ("keep the value", or "use the default");
     null there would write NULL into a NOT NULL column. The API has always refused it with a
@@ -52,6 +53,10 @@ def _inspect(value, location: tuple, errors: list) -> None:
         if LONE_SURROGATE.search(value):
             errors.append(
                 {"loc": location, "msg": "Contains a lone UTF-16 surrogate; send valid Unicode."}
+            )
+        if "\x00" in value:
+            errors.append(
+                {"loc": location, "msg": "Contains a NUL character, which text cannot hold."}
             )
     elif isinstance(value, BaseModel):
         for name, field in type(value).model_fields.items():

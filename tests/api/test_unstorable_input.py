@@ -70,6 +70,27 @@ def test_a_lone_surrogate_in_text_is_a_422_and_nothing_changes(call, party):
     assert party.name == "Sofia Reyes"
 
 
+def test_a_nul_character_in_text_is_a_422_and_nothing_changes(call, party, world):
+    # Found by fuzzing the lessons API on PostgreSQL, whose text cannot hold NUL: it was a 500.
+    response = call("patch", f"/api/v1/orgs/acme/parties/{party.pk}", {"notes": "a\u0000b"})
+    assert response.status_code == 422
+    assert "NUL" in response.json()["fields"]["notes"][0]
+    party.refresh_from_db()
+    assert party.notes == "Sponsor; prefers calls"
+    response = call(
+        "post",
+        f"/api/v1/projects/{world.alpha.pk}/lessons",
+        {
+            "title": "Estimate\u0000",
+            "what_happened": "x",
+            "recommendation": "y",
+            "category": "estimating",
+        },
+    )
+    assert response.status_code == 422
+    assert "title" in response.json()["fields"]
+
+
 def test_a_proper_astral_character_is_still_welcome(call, party):
     response = call(
         "patch", f"/api/v1/orgs/acme/parties/{party.pk}", {"notes": "Likes 🚀 launches"}

@@ -174,7 +174,7 @@ def test_a_pm_imports_a_colleagues_spreadsheet_and_exports_the_result(
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("raci-from-jo.csv")
     expect(page.get_by_text("Read as a list (CSV)")).to_be_visible()
-    problems = page.get_by_role("table")
+    problems = page.get_by_role("table", name="Problems in the file, by row")
     expect(problems).to_contain_text("'Zed Unknown' is not in the stakeholder register")
     page.get_by_role("button", name="Import only the 1 valid activities").click()
 
@@ -215,8 +215,7 @@ def test_a_pm_imports_a_grid_xlsx_adding_a_newcomer_to_the_register(
 
     expect(page.get_by_text("Read as a grid (XLSX)")).to_be_visible()
     expect(page.get_by_role("region", name="What the import would do")).to_contain_text(
-        "New parties in the register (as people; change their kind in the register if they are "
-        "groups): Dee Newcomer."
+        "New parties in the register: Dee Newcomer (as people)."
     )
     page.get_by_role("button", name="Import all 2 activities").click()
 
