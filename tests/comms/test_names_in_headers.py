@@ -30,8 +30,12 @@ def test_the_api_refuses_a_party_name_with_a_control_character(world, client_for
     response = client_for(world.owner).post(
         "/api/v1/orgs/acme/parties", {"name": name}, content_type="application/json"
     )
-    assert response.status_code == 400
-    assert "one line of text" in " ".join(response.json()["fields"]["name"])
+    message = " ".join(response.json()["fields"]["name"])
+    if "\x00" in name:
+        # The API's one guard refuses NUL in any text before the service sees it.
+        assert response.status_code == 422 and "NUL" in message
+    else:
+        assert response.status_code == 400 and "one line of text" in message
     assert not Party.objects.filter(name__startswith="Bea").exists()
 
 
