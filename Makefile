@@ -46,7 +46,7 @@ test-postgres: install
 	RAPPORT_ENV=test scripts/with-postgres.sh $(BIN)/pytest -m "not browser" -q -p no:cacheprovider -n $(TEST_WORKERS)
 
 test-browser: install
-	RAPPORT_ENV=test DATABASE_URL=sqlite:///:memory: $(BIN)/pytest -m browser -q -p no:cacheprovider
+	RAPPORT_ENV=test DATABASE_URL=sqlite:///:memory: $(BIN)/pytest -m browser -q -p no:cacheprovider -n $(TEST_WORKERS)
 
 # The user guide's screenshots (docs/images/), from a temporary demo server in Chromium.
 docs-screenshots: install

@@ -123,6 +123,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "rapport.lib.headers.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Dates and times print in the reader's locale (their browser's language), see LANGUAGES.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -212,6 +214,19 @@ AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0)
 
 LANGUAGE_CODE = "en-gb"
+# Rapport's text is English; the locale only chooses how dates and times read, from the
+# browser's Accept-Language: "Nov 30, 2026, 9:00 AM" in the US, "30 Nov 2026, 09:00" elsewhere.
+# A browser asking for another language gets LANGUAGE_CODE, never a half-translated page.
+LANGUAGES = [
+    ("en-gb", "English (United Kingdom)"),
+    ("en", "English (United States)"),
+    ("en-au", "English (Australia)"),
+    ("en-ca", "English (Canada)"),
+    ("en-ie", "English (Ireland)"),
+]
+# Rapport's own date formats per locale (rapport/formats/<locale>/formats.py): short month names
+# and the same shapes in pages, e-mails and PDFs.
+FORMAT_MODULE_PATH = ["rapport.formats"]
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

@@ -163,7 +163,9 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    # Pages print dates in the browser's locale; the suite reads them as a British browser would
+    # (tests/browser/test_dates_in_locale.py checks the others).
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
     page = context.new_page()
     page.set_default_timeout(10_000)
     broken_assets = []

@@ -41,6 +41,7 @@ PLUGGED_APPS = (
     "satisfaction",
     "slas",
     "relationship",
+    "stakeholders",  # saved column mappings of the imports
 )
 
 

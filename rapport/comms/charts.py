@@ -15,6 +15,7 @@ from datetime import date, timedelta
 import matplotlib
 
 matplotlib.use("Agg")
+from django.utils.formats import date_format
 from matplotlib import pyplot as plt  # noqa: E402
 from matplotlib.dates import AutoDateLocator, DateFormatter  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
@@ -142,7 +143,10 @@ def colour_chart(history: list[tuple[date, str, str]], *, fmt: str = "svg") -> s
             step = max(1, len(history) // 6)
             ax.set_xticks([i + 0.45 for i in range(0, len(history), step)])
             ax.set_xticklabels(
-                [history[i][0].strftime("%d %b") for i in range(0, len(history), step)]
+                [
+                    date_format(history[i][0], "MONTH_DAY_FORMAT")
+                    for i in range(0, len(history), step)
+                ]
             )
             ax.spines["left"].set_visible(False)
             ax.spines["bottom"].set_visible(False)

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils.formats import date_format
 
 from rapport.lib.images import svg_data_uri
 from rapport.stakeholders.models import ProjectStakeholder
@@ -397,8 +398,8 @@ def _for_you(data: ReportData, recipient: Recipient, previous_colour: str | None
         # Their first report: the change since the status before this one still concerns them.
         changes.append(
             f"The overall status moved from {data.previous['overall']} to {update.overall} since "
-            f"the previous status ({data.previous['period_start']:%-d %b} – "
-            f"{data.previous['period_end']:%-d %b})."
+            f"the previous status ({date_format(data.previous['period_start'], 'MONTH_DAY_FORMAT')} – "
+            f"{date_format(data.previous['period_end'], 'MONTH_DAY_FORMAT')})."
         )
     if update.supersedes_id:
         changes.append(
@@ -452,7 +453,7 @@ def report_context(
         "customer_picture_images": data.customer_picture_images
         if comm_type == CommType.DETAILED and medium == "pdf"
         else None,
-        "period": f"{update.period_start:%-d %b} – {update.period_end:%-d %b %Y}",
+        "period": f"{date_format(update.period_start, 'MONTH_DAY_FORMAT')} – {date_format(update.period_end)}",
         "report_css": report_css(),
     }
 
@@ -463,7 +464,7 @@ def subject_for(data: ReportData, comm_type: str) -> str:
     # Plain ASCII: an encoded Subject header folds oddly in some clients.
     return (
         f"[{data.project.code}] {CommType(comm_type).label}: {update.overall.upper()} - "
-        f"{update.period_start:%-d %b} to {update.period_end:%-d %b %Y}{version}"
+        f"{date_format(update.period_start, 'MONTH_DAY_FORMAT')} to {date_format(update.period_end)}{version}"
     )
 
 

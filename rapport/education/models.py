@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from rapport.accounts.models import Organisation
 from rapport.lib.validation import refuse_control_characters
@@ -116,7 +117,7 @@ class Explanation(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.topic.name} on {self.explained_on:%d %b %Y}"
+        return f"{self.topic.name} on {date_format(self.explained_on)}"
 
     def clean(self):
         if self.meeting_id and self.project_id and self.meeting.project_id != self.project_id:

@@ -14,6 +14,8 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from threading import Lock
 
+from django.utils.formats import date_format
+
 from . import charts, rules, selectors
 from .models import SimulationRun
 
@@ -46,7 +48,7 @@ def percent(p: float | None) -> str:
 
 
 def date_text(value) -> str:
-    return f"{value.day} {value:%b %Y}" if value else ""
+    return date_format(value) if value else ""
 
 
 @dataclass

@@ -5,6 +5,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.formats import date_format
 
 from rapport.lib.audit import acting_as
 from rapport.lib.validation import (
@@ -189,7 +190,7 @@ class Applied:
             return f"Applied “{a.lesson.title}” to {a.project.code}."
         return (
             f"{a.project.code} already applied “{a.lesson.title}” on "
-            f"{a.applied_on:%-d %b %Y}: nothing changed."
+            f"{date_format(a.applied_on)}: nothing changed."
         )
 
 

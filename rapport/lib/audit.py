@@ -12,6 +12,7 @@ from datetime import date
 from auditlog.context import auditlog_value, disable_auditlog, set_actor
 from auditlog.models import LogEntry
 from django.core.exceptions import FieldDoesNotExist
+from django.utils.formats import date_format
 
 
 def current_actor():
@@ -182,8 +183,8 @@ _STATE_VERBS = {
 
 def _short(value: str | None, limit: int = 60) -> str:
     text = " ".join((value or "—").split())
-    try:  # a recorded date reads as pages print dates: 30 Nov 2026
-        text = date.fromisoformat(text).strftime("%-d %b %Y")
+    try:  # a recorded date reads as pages print dates, in the reader's locale
+        text = date_format(date.fromisoformat(text))
     except ValueError:
         pass
     return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.formats import date_format
 
 from .models import Action, ActionStatus, Attendance, Decision, Meeting, MeetingKind
 
@@ -147,7 +148,7 @@ class DecisionForm(forms.ModelForm):
         self.fields["activity"].empty_label = "No RACI activity"
         self.fields["status_update"].queryset = status_updates
         self.fields["status_update"].label_from_instance = lambda u: (
-            f"Status of {u.period_end:%d %b %Y} (v{u.version})"
+            f"Status of {date_format(u.period_end)} (v{u.version})"
         )
         self.fields["status_update"].empty_label = "No status update"
 

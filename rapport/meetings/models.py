@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from rapport.lib.validation import refuse_control_characters
 from rapport.projects.models import Project
@@ -80,7 +81,7 @@ class Meeting(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.title} ({timezone.localtime(self.starts_at):%d %b %Y})"
+        return f"{self.title} ({date_format(timezone.localtime(self.starts_at))})"
 
     def clean(self):
         refuse_control_characters(self, "title")

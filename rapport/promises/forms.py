@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from .models import Channel, DeliveredScope, ExpectationKind, RealismLevel
 
@@ -71,11 +72,7 @@ class CommitmentForm(_WhoForm):
             (
                 str(a.pk),
                 f"{a.name} ({a.get_kind_display().lower()}"
-                + (
-                    f", {a.planned_finish.day} {a.planned_finish:%b %Y})"
-                    if a.planned_finish
-                    else ")"
-                ),
+                + (f", {date_format(a.planned_finish)})" if a.planned_finish else ")"),
             )
             for a in plan_items
         ]

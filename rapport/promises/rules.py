@@ -17,6 +17,8 @@ import datetime as dt
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 
+from django.utils.formats import date_format
+
 # stored states
 OPEN = "open"
 KEPT = "kept"
@@ -284,7 +286,7 @@ def _money(amount: float, currency: str) -> str:
 
 
 def _day(value: dt.date) -> str:
-    return f"{value.day} {value:%b %Y}"
+    return date_format(value)
 
 
 def _percent(p: float | None) -> str:
@@ -465,8 +467,8 @@ def over_promise_findings(
             "over-promise",
             "warning",
             f"You are about to over-promise: the estimate gives {level}% confidence for "
-            f"{date_at_level.day} {date_at_level:%B %Y}, you promise "
-            f"{promised_date.day} {promised_date:%B %Y}.",
+            f"{date_format(date_at_level)}, you promise "
+            f"{date_format(promised_date)}.",
             promise_id,
         )
     ]

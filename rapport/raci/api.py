@@ -14,6 +14,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from rapport.accounts.access import access_project
 from rapport.lib import columns
+from rapport.stakeholders import saved_mappings
 from rapport.stakeholders.models import Outcome, Party
 
 from . import importing, selectors, services
@@ -194,6 +195,8 @@ class RaciImportIn(Schema):
     mode: Literal["preview", "all", "valid"] = "preview"
     # {header: meaning}: activity, phase, R, A, C, I, start, finish, depends_on, party, ignore.
     mapping: dict[str, str] = {}
+    # The name of a mapping saved in the organisation for RACI imports; `mapping` wins per header.
+    saved_mapping: str | None = None
     sheet: str | None = None  # the XLSX sheet to read
     # New parties that are groups; None: those whose names read like a team ("Legal", "… Team").
     groups: list[str] | None = None
@@ -706,6 +709,10 @@ IMPORT_BODY = {
                         "mode": {"type": "string", "enum": ["preview", "all", "valid"]},
                         "sheet": {"type": "string"},
                         "mapping": {"type": "string", "description": "JSON {header: meaning}"},
+                        "saved_mapping": {
+                            "type": "string",
+                            "description": "the name of a saved mapping",
+                        },
                     },
                     "required": ["file"],
                 }
@@ -717,7 +724,9 @@ IMPORT_BODY = {
             "with base64 content (the same limit). layout: auto (default), grid or list. "
             "create_missing: add unknown names to the register (team names as groups). "
             "mapping: {header: meaning} with meanings activity, phase, R, A, C, I, start, "
-            "finish, depends_on, party or ignore (JSON text in a multipart form). sheet: the "
+            "finish, depends_on, party or ignore (JSON text in a multipart form). saved_mapping: "
+            "the name of a mapping saved for RACI imports (see /orgs/{slug}/saved-mappings); "
+            "`mapping` wins for the headers it names. sheet: the "
             "XLSX sheet to read. mode: preview (default, writes nothing), all (only if the "
             "whole file is valid), valid (only the valid rows). The preview's summary lists "
             "each column's guessed meaning, the sheets, section rows read as phases and new "
@@ -761,6 +770,7 @@ def _read_upload(request) -> tuple[RaciImportIn, bytes]:
             "mode": request.POST.get("mode") or "preview",
             "sheet": request.POST.get("sheet") or None,
             "mapping": _form_mapping(request.POST.get("mapping")),
+            "saved_mapping": request.POST.get("saved_mapping") or None,
         }
         try:
             return RaciImportIn.model_validate(data), upload.read()
@@ -796,12 +806,15 @@ def raci_import(request, project_id: int):
     project = access_project(request.user, project_id, "manage")
     try:
         payload, content = _read_upload(request)
+        mapping = saved_mappings.mapping_with(
+            project.org, "raci", saved_name=payload.saved_mapping, inline=payload.mapping
+        )
         plan = importing.plan_import(
             project=project,
             content=content,
             layout=payload.layout,
             create_missing=payload.create_missing,
-            mapping=payload.mapping,
+            mapping=mapping,
             sheet=payload.sheet,
             groups=payload.groups,
         )

@@ -2,6 +2,7 @@ from django import forms
 from django.urls import reverse
 
 from rapport.lib.widgets import use_search_select
+from rapport.stakeholders.forms import add_saved_mapping_field
 from rapport.stakeholders.models import Outcome, Party
 
 from .importing import LAYOUTS
@@ -120,6 +121,10 @@ class ImportForm(forms.Form):
         label="Add names not in the register as new parties",
         help_text="Otherwise each unknown name is reported and its row is not imported.",
     )
+
+    def __init__(self, *args, saved_names=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        add_saved_mapping_field(self, saved_names)
 
 
 class SipocForm(forms.Form):

@@ -9,6 +9,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from html import escape
 
+from django.utils.formats import date_format
+
 LABEL_WIDTH = 210  # the activity names on the left
 AXIS_HEIGHT = 34  # month labels and "Today" above the first row
 ROW_HEIGHT = 26
@@ -282,7 +284,7 @@ def _row_svg(row: Row) -> str:
 
 
 def _day(date: dt.date) -> str:
-    return f"{date.day} {date:%b %Y}"
+    return date_format(date)
 
 
 def _tooltip(entry: Entry) -> str:

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from rapport.accounts.access import project_view
 from rapport.lib import columns
 from rapport.lib.forms import add_service_errors
+from rapport.stakeholders import saved_mappings
 from rapport.stakeholders.models import Outcome, Party, ProjectStakeholder
 
 from . import importing, selectors, services, spreadsheets, timeline
@@ -338,10 +339,24 @@ def settings_page(request, project):
 
 @project_view("manage")
 def import_upload(request, project):
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(
+        request.POST or None,
+        request.FILES or None,
+        saved_names=saved_mappings.saved_mapping_names(project.org, "raci"),
+    )
+    saved = None
+    if request.method == "POST" and form.is_valid() and form.cleaned_data.get("saved_mapping"):
+        try:
+            saved = saved_mappings.saved_mapping_get(
+                project.org, "raci", form.cleaned_data["saved_mapping"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         limit = importing.max_bytes()
+        # A saved mapping chosen on upload: its columns read as the PM saved them.
+        options = {"mapping": dict(saved.mapping), "saved_mapping": saved.name} if saved else {}
         if upload.size > limit:
             form.add_error(
                 "file",
@@ -356,6 +371,7 @@ def import_upload(request, project):
                     content=content,
                     layout=form.cleaned_data["layout"],
                     create_missing=form.cleaned_data["create_missing"],
+                    mapping=options.get("mapping"),
                 )
             except spreadsheets.FileProblem as problem:
                 form.add_error("file", str(problem))
@@ -367,9 +383,36 @@ def import_upload(request, project):
                     content=content,
                     layout=form.cleaned_data["layout"],
                     create_missing=form.cleaned_data["create_missing"],
+                    options=options,
                 )
                 return redirect(_url("raci-import-preview", project, stored.pk))
-    return render(request, "raci/import.html", {"project": project, "form": form})
+    return render(
+        request,
+        "raci/import.html",
+        {"project": project, "form": form, "org_slug": project.org.slug},
+    )
+
+
+def _save_mapping_from_preview(request, project, mapping: dict) -> bool:
+    """Keep the preview's column meanings under the name the PM typed, if any; False when the
+    name or the mapping is refused (the message says why, nothing is saved)."""
+    name = (request.POST.get("save_as") or "").strip()
+    if not name:
+        return True
+    try:
+        saved = saved_mappings.save_mapping(
+            actor=request.user, org=project.org, kind="raci", name=name, mapping=mapping
+        )
+    except ValidationError as error:
+        messages.error(
+            request,
+            "Save these column meanings as: " + " ".join(error.messages) + " Nothing was saved.",
+        )
+        return False
+    messages.success(
+        request, f"Saved these column meanings as “{saved.name}”: choose it on your next upload."
+    )
+    return True
 
 
 @project_view("manage")
@@ -383,12 +426,16 @@ def import_preview(request, project, raci_import_id):
         for key, value in request.POST.items():
             if key.startswith("meaning-") and value in columns.RACI_MEANINGS:
                 mapping[request.POST.get("header-" + key[len("meaning-") :], "")] = value
+        mapping = {h: m for h, m in mapping.items() if h.strip()}
+        saved = _save_mapping_from_preview(request, project, mapping)
+        save_as = (request.POST.get("save_as") or "").strip() if saved else ""
         importing.import_reread(
             upload=upload,
             layout=request.POST.get("layout") or upload.layout,
             create_missing=bool(request.POST.get("create_missing")),
             options={
-                "mapping": {h: m for h, m in mapping.items() if h.strip()},
+                "mapping": mapping,
+                "saved_mapping": save_as or upload.options.get("saved_mapping", ""),
                 "sheet": request.POST.get("sheet") or "",
                 # The new parties the PM ticked as groups (when the list was shown).
                 "groups": request.POST.getlist("group")
@@ -406,6 +453,9 @@ def import_preview(request, project, raci_import_id):
         return redirect(_url("raci-import", project))
     if request.method == "POST":
         only_valid = request.POST.get("rows") == "valid"
+        shown = {c.header: c.meaning for c in plan.columns if c.header}
+        if not _save_mapping_from_preview(request, project, shown):
+            return redirect(_url("raci-import-preview", project, upload.pk))
         try:
             result = importing.import_apply(
                 actor=request.user, upload=upload, only_valid=only_valid
@@ -438,6 +488,8 @@ def import_preview(request, project, raci_import_id):
             "more_problems": max(0, len(problems) - 500),
             "meanings": list(columns.RACI_MEANINGS.items()),
             "layouts": [("auto", "Detect it"), ("grid", "Grid"), ("list", "List")],
+            "save_as": (upload.options or {}).get("saved_mapping", ""),
+            "org_slug": project.org.slug,
         },
     )
 

@@ -12,6 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from rapport.projects.models import Project
 from rapport.stakeholders.models import ProjectStakeholder
@@ -99,7 +100,7 @@ class Pulse(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.stakeholder.party.name}: {self.score}/5 on {self.given_at:%d %b %Y}"
+        return f"{self.stakeholder.party.name}: {self.score}/5 on {date_format(self.given_at)}"
 
     def clean(self):
         subjects = [name for name in SUBJECTS if getattr(self, f"{name}_id")]
@@ -135,10 +136,10 @@ class Pulse(models.Model):
         """What the pulse is about, in words."""
         if self.interaction_id:
             i = self.interaction
-            return f"{i.get_kind_display()} of {i.date:%-d %b %Y}: {i.subject}"
+            return f"{i.get_kind_display()} of {date_format(i.date)}: {i.subject}"
         if self.meeting_id:
             return f"Meeting: {self.meeting}"
         if self.delivery_id:
             d = self.delivery
-            return f"{d.get_comm_type_display()} of {timezone.localtime(d.occurrence):%-d %b %Y}"
+            return f"{d.get_comm_type_display()} of {date_format(timezone.localtime(d.occurrence))}"
         return "The project in general"

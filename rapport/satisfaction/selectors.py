@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from rapport.relations.rules import KEY_FROM
 from rapport.stakeholders.models import ProjectStakeholder
@@ -122,7 +123,8 @@ def project_trend(project, *, months: int = 12, today: date | None = None) -> Pr
     averages = [avg for _, avg, _ in monthly]
     if monthly:
         description = "Average satisfaction per month, oldest first: " + ", ".join(
-            f"{m:%b %Y} {avg:g} ({n} pulse{'s' if n != 1 else ''})" for m, avg, n in monthly
+            f"{date_format(m, 'YEAR_MONTH_FORMAT')} {avg:g} ({n} pulse{'s' if n != 1 else ''})"
+            for m, avg, n in monthly
         )
     else:
         description = "No satisfaction pulses in the last 12 months"

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from rapport.lib.audit import acting_as
 from rapport.lib.validation import field_error, unique_write, validated_save
@@ -57,7 +58,7 @@ def _refuse_second(stakeholder, fields: dict) -> None:
         raise field_error(
             "about",
             f"{stakeholder.party.name} already gave a pulse about this ({found.score}/5 on "
-            f"{timezone.localtime(found.given_at):%-d %b %Y}): delete it first to record another.",
+            f"{date_format(timezone.localtime(found.given_at))}): delete it first to record another.",
         )
 
 

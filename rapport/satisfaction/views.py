@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
 from rapport.accounts.access import project_view, public_view
@@ -59,7 +60,7 @@ def _subject_choices(project):
     choices = [
         (
             f"interaction-{i.pk}",
-            f"{i.get_kind_display()} with {i.stakeholder.party.name}, {i.date:%-d %b}: {i.subject}",
+            f"{i.get_kind_display()} with {i.stakeholder.party.name}, {date_format(i.date, 'MONTH_DAY_FORMAT')}: {i.subject}",
         )
         for i in Interaction.objects.filter(project=project, date__gte=since)
         .select_related("stakeholder__party")

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from rapport.lib.validation import refuse_control_characters
 from rapport.projects.models import Project
@@ -151,7 +152,7 @@ class Breach(models.Model):
         indexes = [models.Index(fields=["obligation", "-occurred_on"], name="breach_newest")]
 
     def __str__(self):
-        return f"Breach of “{self.obligation.target_text}” on {self.occurred_on:%-d %b %Y}"
+        return f"Breach of “{self.obligation.target_text}” on {date_format(self.occurred_on)}"
 
     def clean(self):
         if not (self.what or "").strip():

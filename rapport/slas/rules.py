@@ -10,6 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.utils.formats import date_format
+
 
 @dataclass(frozen=True)
 class Measured:
@@ -20,7 +22,7 @@ class Measured:
 
 
 def _day(value: date) -> str:
-    return f"{value.day} {value:%b %Y}"
+    return date_format(value)
 
 
 def _late(due, done, allowed: timedelta, now):

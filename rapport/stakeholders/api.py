@@ -17,8 +17,16 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from rapport.accounts.access import access_org, access_project
 
-from . import charts, importing, rules, selectors, services
-from .models import Category, OutcomeConflict, Party, ProjectStakeholder, ValueCriterion
+from . import charts, importing, rules, saved_mappings, selectors, services
+from .models import (
+    Category,
+    OutcomeConflict,
+    Party,
+    ProjectStakeholder,
+    SavedMapping,
+    SavedMappingKind,
+    ValueCriterion,
+)
 from .spreadsheets import FileProblem, check_size, read_table
 
 router = Router(tags=["customers"])
@@ -357,12 +365,36 @@ class ExportOut(Schema):
     content_base64: str
 
 
+class SavedMappingOut(Schema):
+    id: int
+    name: str
+    kind: str
+    mapping: dict[str, str]
+    created_by: str | None
+    created_at: datetime
+    updated_at: datetime
+
+    @staticmethod
+    def resolve_created_by(saved):
+        return saved.created_by.display_name if saved.created_by else None
+
+
+class SavedMappingIn(Schema):
+    name: str = Field(max_length=80)
+    kind: Literal["register", "customers", "raci"]
+    # {header: meaning}: meanings of the kind's import (see the import endpoints).
+    mapping: dict[str, str]
+    overwrite: bool = False  # replace a saved mapping of the same name instead of refusing
+
+
 class ImportIn(Schema):
     filename: str = "register.csv"
     content_base64: str
     mode: Literal["preview", "all", "valid"] = "preview"
     # {header: meaning}: a column key (name, organisation, power, ...) or "ignore".
     mapping: dict[str, str] = {}
+    # The name of a mapping saved in the organisation for this import; `mapping` wins per header.
+    saved_mapping: str | None = None
     sheet: str | None = None  # the XLSX sheet to read
     create_missing_categories: bool = False
 
@@ -615,6 +647,10 @@ IMPORT_BODY = {
                         "file": {"type": "string", "format": "binary"},
                         "mode": {"type": "string", "enum": ["preview", "all", "valid"]},
                         "mapping": {"type": "string", "description": "JSON {header: meaning}"},
+                        "saved_mapping": {
+                            "type": "string",
+                            "description": "the name of a saved mapping",
+                        },
                         "sheet": {"type": "string"},
                         "create_missing_categories": {"type": "boolean"},
                     },
@@ -628,7 +664,9 @@ IMPORT_BODY = {
             "base64 content (the same limit). mode: preview (default, writes nothing), all (only if the "
             "whole file is valid), valid (only the valid rows). mapping: {header: meaning} (a column "
             "key such as name, organisation, power, or ignore; JSON text in a multipart form) "
-            "overrides the guess shown in column_guesses. sheet: the XLSX sheet to read. "
+            "overrides the guess shown in column_guesses. saved_mapping: the name of a mapping saved "
+            "for this import (see /orgs/{slug}/saved-mappings); `mapping` wins for the headers it "
+            "names. sheet: the XLSX sheet to read. "
             "create_missing_categories: add categories the organisation lacks."
         ),
     }
@@ -645,6 +683,7 @@ def _form_options(post) -> dict:
             mapping = [line for line in post["mapping"].splitlines() if line.strip()]
     return {
         "mapping": mapping,
+        "saved_mapping": post.get("saved_mapping") or None,
         "sheet": post.get("sheet") or None,
         "create_missing_categories": (post.get("create_missing_categories") or "").lower()
         in ("1", "true", "yes", "on"),
@@ -678,6 +717,7 @@ def _read_upload(request) -> tuple[str, bytes, str, dict]:
         raise ValidationError({"content_base64": ["This is not base64."]}) from None
     options = {
         "mapping": payload.mapping,
+        "saved_mapping": payload.saved_mapping,
         "sheet": payload.sheet,
         "create_missing_categories": payload.create_missing_categories,
     }
@@ -695,11 +735,17 @@ def _import(request, org, project):
     except FileProblem as problem:
         return Status(400, {"message": str(problem), "problems": []})
     try:
+        mapping = saved_mappings.mapping_with(
+            org,
+            "customers" if project else "register",
+            saved_name=options["saved_mapping"],
+            inline=options["mapping"],
+        )
         plan = importing.plan_import(
             org=org,
             project=project,
             table=table,
-            mapping=options["mapping"],
+            mapping=mapping,
             create_missing_categories=options["create_missing_categories"],
         )
     except (ValueError, AttributeError) as error:
@@ -727,6 +773,54 @@ def _export(org, project, fmt):
         "content_type": content_type,
         "content_base64": base64.b64encode(content).decode(),
     }
+
+
+@router.get(
+    "/orgs/{slug}/saved-mappings",
+    response=list[SavedMappingOut],
+    summary="Saved column mappings of the organisation's imports",
+)
+@paginate(LimitOffsetPagination)
+def saved_mapping_list(request, slug: str, kind: str = ""):
+    org = access_org(request.user, slug, "member")
+    if kind and kind not in SavedMappingKind.values:
+        raise ValidationError(
+            {"kind": [f"Use one of {', '.join(SavedMappingKind.values)}, or leave it out."]}
+        )
+    return saved_mappings.saved_mapping_list(org, kind or None)
+
+
+@router.post(
+    "/orgs/{slug}/saved-mappings",
+    response={201: SavedMappingOut},
+    summary="Save a column mapping for an import (owners)",
+)
+def saved_mapping_create(request, slug: str, payload: SavedMappingIn):
+    org = access_org(request.user, slug, "owner")
+    return Status(
+        201,
+        saved_mappings.save_mapping(
+            actor=request.user,
+            org=org,
+            kind=payload.kind,
+            name=payload.name,
+            mapping=payload.mapping,
+            overwrite=payload.overwrite,
+        ),
+    )
+
+
+@router.delete(
+    "/orgs/{slug}/saved-mappings/{saved_mapping_id}",
+    response={204: None},
+    summary="Delete a saved column mapping (owners)",
+)
+def saved_mapping_delete(request, slug: str, saved_mapping_id: int):
+    org = access_org(request.user, slug, "owner")
+    saved_mappings.delete_mapping(
+        actor=request.user, saved=get_object_or_404(SavedMapping, pk=saved_mapping_id, org=org)
+    )
+    return Status(204, None)
 
 
 @router.get(

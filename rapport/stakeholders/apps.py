@@ -24,6 +24,7 @@ class StakeholdersConfig(AppConfig):
         auditlog.register(models.OutcomeMeasurement)
         auditlog.register(models.OutcomePosition)
         auditlog.register(models.OutcomeConflict)
+        auditlog.register(models.SavedMapping)
         # Every organisation starts with the default taxonomy; its owners edit it from there.
         post_save.connect(
             seed_categories_of_new_org,

@@ -288,6 +288,23 @@ class ImportForm(forms.Form):
         help_text="Otherwise a category not in the list is reported and its row is not imported.",
     )
 
+    def __init__(self, *args, saved_names=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        add_saved_mapping_field(self, saved_names)
+
+
+def add_saved_mapping_field(form, saved_names) -> None:
+    """The upload pages' "Columns" select: guess from the headers, or a saved mapping by name
+    (register, customers and RACI imports). No select while nothing is saved."""
+    if saved_names:
+        form.fields["saved_mapping"] = forms.ChoiceField(
+            required=False,
+            label="Column meanings",
+            choices=[("", "Guess from the headers"), *((name, name) for name in saved_names)],
+            help_text="A saved mapping reads the columns as you saved them; columns it does not "
+            "name are guessed.",
+        )
+
 
 class PreferencesForm(forms.Form):
     """How a person wants to hear from the organisation's projects (stored on the party)."""

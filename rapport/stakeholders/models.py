@@ -459,3 +459,44 @@ class RegisterImport(models.Model):
 
     def __str__(self):
         return f"Import of {self.filename}"
+
+
+class SavedMappingKind(models.TextChoices):
+    """The imports a saved column mapping is for (each has its own column meanings)."""
+
+    REGISTER = "register", "Register (the organisation's)"
+    CUSTOMERS = "customers", "Customers (of a project)"
+    RACI = "raci", "RACI (of a project)"
+
+
+class SavedMapping(models.Model):
+    """Column meanings a PM corrected once and chose again for next week's export of the same
+    spreadsheet: {header as written: meaning}. Shared by every project of the organisation."""
+
+    org = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="saved_mappings")
+    kind = models.CharField(max_length=20, choices=SavedMappingKind.choices)
+    name = models.CharField(max_length=80)
+    mapping = models.JSONField(default=dict)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["kind", "name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"), "org", "kind", name="saved_mapping_name_unique_per_kind"
+            ),
+        ]
+        verbose_name = "saved column mapping"
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        refuse_control_characters(self, "name")
+
+    def get_additional_data(self):
+        return {"org_id": self.org_id}

@@ -24,6 +24,13 @@ urlpatterns = [
         views.register_import_preview,
         name="register-import-preview",
     ),
+    # Column mappings saved on import previews, for every project of the organisation.
+    path("o/<slug:org>/saved-mappings/", views.saved_mapping_list, name="saved-mapping-list"),
+    path(
+        "o/<slug:org>/saved-mappings/<int:saved_mapping_id>/delete/",
+        views.saved_mapping_delete,
+        name="saved-mapping-delete",
+    ),
     # A project's customers.
     path(C, views.stakeholder_list, name="stakeholder-list"),
     path(C + "add/", views.stakeholder_add, name="stakeholder-add"),

@@ -19,7 +19,7 @@ from rapport.lib.forms import add_service_errors
 from rapport.lib.pagination import keyset_page, paginate
 from rapport.lib.widgets import SEARCH_LIMIT, options_html
 
-from . import charts, importing, rules, selectors, services
+from . import charts, importing, rules, saved_mappings, selectors, services
 from .forms import (
     CategoryForm,
     ConflictForm,
@@ -35,7 +35,13 @@ from .forms import (
     ResolveForm,
     StakeholderForm,
 )
-from .models import Category, OutcomeConflict, RegisterImport, ValueCriterion
+from .models import (
+    Category,
+    OutcomeConflict,
+    RegisterImport,
+    SavedMapping,
+    ValueCriterion,
+)
 from .spreadsheets import FileProblem, check_size, read_table
 
 # --- the organisation's register ------------------------------------------------------------------
@@ -255,15 +261,31 @@ def _purge_old_imports():
     ).delete()
 
 
+def _mapping_kind(project) -> str:
+    return "customers" if project else "register"
+
+
 def _upload(request, org, project, preview_url_name, kwargs):
-    form = ImportForm(request.POST or None, request.FILES or None)
+    kind = _mapping_kind(project)
+    form = ImportForm(
+        request.POST or None,
+        request.FILES or None,
+        saved_names=saved_mappings.saved_mapping_names(org, kind),
+    )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        saved = None
         try:
+            if form.cleaned_data.get("saved_mapping"):
+                saved = saved_mappings.saved_mapping_get(
+                    org, kind, form.cleaned_data["saved_mapping"]
+                )
             # Refused on its size before a byte of it is read.
             check_size(upload.size, settings.RAPPORT_IMPORT_MAX_BYTES)
             content = upload.read()
             read_table(content, max_bytes=settings.RAPPORT_IMPORT_MAX_BYTES)
+        except ValidationError as error:
+            add_service_errors(form, error)
         except FileProblem as problem:
             form.add_error("file", str(problem))
         else:
@@ -275,7 +297,10 @@ def _upload(request, org, project, preview_url_name, kwargs):
                 filename=upload.name[:255],
                 content=content,
                 options={
-                    "create_missing_categories": form.cleaned_data["create_missing_categories"]
+                    "create_missing_categories": form.cleaned_data["create_missing_categories"],
+                    # A saved mapping chosen on upload: its columns read as the PM saved them.
+                    "mapping": dict(saved.mapping) if saved else {},
+                    "saved_mapping": saved.name if saved else "",
                 },
             )
             return redirect(
@@ -303,6 +328,28 @@ def _record_plan(org, project, record):
     )
 
 
+def _save_mapping_from_preview(request, org, project, mapping: dict) -> bool:
+    """Keep the preview's column meanings under the name the PM typed, if any; False when the
+    name or the mapping is refused (the message says why, nothing is saved)."""
+    name = (request.POST.get("save_as") or "").strip()
+    if not name:
+        return True
+    try:
+        saved = saved_mappings.save_mapping(
+            actor=request.user, org=org, kind=_mapping_kind(project), name=name, mapping=mapping
+        )
+    except ValidationError as error:
+        messages.error(
+            request,
+            "Save these column meanings as: " + " ".join(error.messages) + " Nothing was saved.",
+        )
+        return False
+    messages.success(
+        request, f"Saved these column meanings as “{saved.name}”: choose it on your next upload."
+    )
+    return True
+
+
 def _preview(request, org, project, record, done_url):
     if request.method == "POST" and record.applied_at is None and request.POST.get("reread"):
         # The PM changed how the file is read: each column's meaning, the sheet, new categories.
@@ -312,10 +359,13 @@ def _preview(request, org, project, record, done_url):
                 header = request.POST.get("header-" + key[len("meaning-") :], "")
                 if header.strip():
                     mapping[header] = value
+        saved = _save_mapping_from_preview(request, org, project, mapping)
+        save_as = (request.POST.get("save_as") or "").strip() if saved else ""
         record.options = {
             "mapping": mapping,
             "sheet": request.POST.get("sheet") or "",
             "create_missing_categories": bool(request.POST.get("create_missing_categories")),
+            "saved_mapping": save_as or (record.options or {}).get("saved_mapping", ""),
         }
         record.save(update_fields=["options"])
         return redirect(request.path)
@@ -330,6 +380,9 @@ def _preview(request, org, project, record, done_url):
             record.delete()
             messages.info(request, "Import cancelled; nothing was imported.")
             return redirect(done_url)
+        shown = {g["header"]: g["meaning"] for g in plan.guesses if g["header"]}
+        if not _save_mapping_from_preview(request, org, project, shown):
+            return redirect(request.path)
         try:
             result = importing.apply_import(
                 actor=request.user,
@@ -364,9 +417,37 @@ def _preview(request, org, project, record, done_url):
         "preview_rows": plan.rows[:100],
         "meanings": list(importing.MEANINGS.items()),
         "create_missing_categories": bool((record.options or {}).get("create_missing_categories")),
+        "save_as": (record.options or {}).get("saved_mapping", ""),
+        "org_slug": org.slug,
         "problems": plan.problems[:500],
         "more_problems": max(0, len(plan.problems) - 500),
     }
+
+
+@org_view("member")
+def saved_mapping_list(request, org):
+    """The organisation's saved column mappings; owners delete them."""
+    page = paginate(request, saved_mappings.saved_mapping_list(org))
+    page.object_list = list(page.object_list)
+    for saved in page.object_list:
+        labels = saved_mappings.meanings_for(saved.kind)
+        saved.columns = [(h, labels.get(m, m)) for h, m in saved.mapping.items()]
+    return render(
+        request,
+        "stakeholders/saved_mappings.html",
+        {"org": org, "page": page, "is_owner": org.user_level >= 2},
+    )
+
+
+@org_view("owner")
+@require_POST
+def saved_mapping_delete(request, org, saved_mapping_id):
+    saved = get_object_or_404(SavedMapping, pk=saved_mapping_id, org=org)
+    saved_mappings.delete_mapping(actor=request.user, saved=saved)
+    messages.success(
+        request, f"Saved mapping “{saved.name}” deleted; imports made with it are unchanged."
+    )
+    return redirect("saved-mapping-list", org=org.slug)
 
 
 @org_view("member")
@@ -387,6 +468,7 @@ def register_import(request, org):
             "form": result,
             "columns": importing.columns_for(None),
             "max_bytes": settings.RAPPORT_IMPORT_MAX_BYTES,
+            "org_slug": org.slug,
         },
     )
 
@@ -1022,6 +1104,7 @@ def stakeholder_import(request, project):
             "form": result,
             "columns": importing.columns_for(project),
             "max_bytes": settings.RAPPORT_IMPORT_MAX_BYTES,
+            "org_slug": project.org.slug,
         },
     )
 

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from rapport.projects.models import Project
 
@@ -117,7 +118,7 @@ class StatusUpdate(models.Model):
 
     def __str__(self):
         version = f" v{self.version}" if self.version > 1 else ""
-        return f"{self.project.code} status {self.period_start:%-d %b}–{self.period_end:%-d %b %Y}{version}"
+        return f"{self.project.code} status {date_format(self.period_start, 'MONTH_DAY_FORMAT')}–{date_format(self.period_end)}{version}"
 
     def save(self, *args, **kwargs):
         # The one guard every path meets: a row stored as published is never written again.

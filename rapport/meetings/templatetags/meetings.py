@@ -1,6 +1,7 @@
 """Small drawings for the meetings pages: the business presence per status meeting as an SVG."""
 
 from django import template
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 
 register = template.Library()
@@ -20,9 +21,9 @@ def presence_svg(trend):
         share = m.share or 0
         filled = round(HEIGHT * share)
         label = (
-            f"{m.meeting.starts_at:%d %b}: {m.business_attended} of {m.business_invited}"
+            f"{date_format(m.meeting.starts_at, 'MONTH_DAY_FORMAT')}: {m.business_attended} of {m.business_invited}"
             if m.business_invited
-            else f"{m.meeting.starts_at:%d %b}: no business invited"
+            else f"{date_format(m.meeting.starts_at, 'MONTH_DAY_FORMAT')}: no business invited"
         )
         bars.append((x, HEIGHT, x, HEIGHT - filled, filled, label))
     body = format_html_join(

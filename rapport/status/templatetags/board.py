@@ -2,6 +2,7 @@
 snapshots each, and an {% include %} per cell made rendering cost more than the queries."""
 
 from django import template
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 
 register = template.Library()
@@ -19,7 +20,7 @@ def rag(colour: str, none_label: str = "Not measured"):
 def history_strip(history):
     """Reported (top) over evidence (bottom) for each snapshot, oldest first, with a text label."""
     label = "; ".join(
-        f"{s.taken_at:%-d %b}: reported {s.reported or 'none'}, "
+        f"{date_format(s.taken_at, 'MONTH_DAY_FORMAT')}: reported {s.reported or 'none'}, "
         f"evidence {s.evidence or 'not measured'}"
         for s in history
     )

@@ -31,18 +31,31 @@ class Command(BaseCommand):
             "worker": [*rapport, "worker", "--no-reload", "--no-startup-delay", "-v", "0"],
             "scheduler": [*rapport, "scheduler"],
         }
-        children = {name: subprocess.Popen(argv, env=env) for name, argv in commands.items()}
+        # Each child leads its own process group, so stopping it stops what it started too (the
+        # web server's workers): none is left behind holding the port or the terminal.
+        children = {
+            name: subprocess.Popen(argv, env=env, start_new_session=True)
+            for name, argv in commands.items()
+        }
+
+        def signal_group(child, sig):
+            try:
+                os.killpg(child.pid, sig)
+            except ProcessLookupError:
+                pass
 
         def stop(*_):
             for child in children.values():
-                if child.poll() is None:
-                    child.terminate()
+                signal_group(child, signal.SIGTERM)
             deadline = time.monotonic() + 10
             for child in children.values():
                 try:
                     child.wait(timeout=max(0.1, deadline - time.monotonic()))
                 except subprocess.TimeoutExpired:
-                    child.kill()
+                    signal_group(child, signal.SIGKILL)
+                    child.wait()
+            for child in children.values():  # whatever a child left behind in its group
+                signal_group(child, signal.SIGKILL)
 
         signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops everything, as Ctrl+C does
         try:

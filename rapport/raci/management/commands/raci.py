@@ -11,12 +11,13 @@ from rapport.lib import columns
 from rapport.projects.selectors import project_get_by_ref
 from rapport.raci import importing, selectors
 from rapport.raci.spreadsheets import FileProblem
+from rapport.stakeholders import saved_mappings
 
 
 class Command(ActorCommand):
     help = (
         "The RACI of a project: `raci import --project CODE FILE [--create-missing] "
-        "[--map 'Área=activity'] [--sheet NAME]`, "
+        "[--map 'Área=activity'] [--sheet NAME] [--saved-map NAME] [--save-map-as NAME]`, "
         "`raci export --project CODE --format csv|xlsx [--layout grid|list] -o FILE`, "
         "`raci check --project CODE [--json]` (exits 1 when a finding is an error)."
     )
@@ -24,7 +25,10 @@ class Command(ActorCommand):
     read_only_actions = ("export", "check")
 
     def writes(self, options) -> bool:
-        return super().writes(options) and not options.get("dry_run")
+        # A dry run writes nothing, except the mapping it is asked to save.
+        return super().writes(options) and (
+            not options.get("dry_run") or bool(options.get("save_map_as"))
+        )
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
@@ -57,6 +61,18 @@ class Command(ActorCommand):
         )
         imp.add_argument(
             "--save-map", help="write the columns' meanings, as read, to this JSON file"
+        )
+        imp.add_argument(
+            "--saved-map",
+            metavar="NAME",
+            help="read the columns with a mapping saved in the organisation "
+            "(--map-file and --map win)",
+        )
+        imp.add_argument(
+            "--save-map-as",
+            metavar="NAME",
+            help="save the columns' meanings, as read, in the organisation under NAME "
+            "(replacing one of that name)",
         )
         imp.add_argument(
             "--valid-only",
@@ -107,6 +123,8 @@ class Command(ActorCommand):
         sheet,
         map_file=None,
         save_map=None,
+        saved_map=None,
+        save_map_as=None,
         **options,
     ):
         path = Path(file)
@@ -119,22 +137,45 @@ class Command(ActorCommand):
                 "(RAPPORT_IMPORT_MAX_BYTES). Nothing was imported."
             )
         try:
+            saved = (
+                saved_mappings.saved_mapping_get(project.org, "raci", saved_map).mapping
+                if saved_map
+                else {}
+            )
             plan = importing.plan_import(
                 project=project,
                 content=path.read_bytes(),
                 layout=layout,
                 create_missing=create_missing,
-                mapping={**columns.read_mapping_file(map_file), **columns.parse_mapping(map)},
+                mapping={
+                    **columns.parse_mapping(saved),
+                    **columns.read_mapping_file(map_file),
+                    **columns.parse_mapping(map),
+                },
                 sheet=sheet,
             )
         except FileProblem as problem:
             raise CommandError(f"{problem} Nothing was imported.") from None
         except ValueError as error:
             raise CommandError(f"--map: {error}. Nothing was imported.") from None
+        except ValidationError as error:
+            raise CommandError(
+                f"--saved-map: {' '.join(error.messages)} Nothing was imported."
+            ) from None
+        shown = {c.header: c.meaning for c in plan.columns if c.header}
+        if save_map_as:
+            try:
+                saved_as = saved_mappings.save_mapping(
+                    actor=self.actor, org=project.org, kind="raci", name=save_map_as, mapping=shown
+                )
+            except ValidationError as error:
+                raise CommandError(
+                    f"--save-map-as: {' '.join(error.messages)} Nothing was imported."
+                ) from None
+            self.stdout.write(f"Saved the columns' meanings as “{saved_as.name}”.")
         if save_map:
             Path(save_map).write_text(
-                json.dumps({c.header: c.meaning for c in plan.columns if c.header}, indent=2)
-                + "\n",
+                json.dumps(shown, indent=2) + "\n",
                 encoding="utf-8",
             )
         summary = plan.summary()

@@ -4,13 +4,14 @@ import json
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
 
 from rapport.accounts.cli import ActorCommand
 from rapport.accounts.models import Organisation
 from rapport.lib import columns
 from rapport.projects.selectors import project_get_by_ref
-from rapport.stakeholders import importing, selectors
+from rapport.stakeholders import importing, saved_mappings, selectors
 from rapport.stakeholders.spreadsheets import FileProblem, check_size, read_table
 
 
@@ -18,7 +19,7 @@ class Command(ActorCommand):
     help = (
         "The stakeholder register as a spreadsheet: "
         "`register import --project CODE FILE [--valid-only|--dry-run] [--map 'Nombre=name'] "
-        "[--sheet NAME] [--create-missing-categories]`, "
+        "[--sheet NAME] [--create-missing-categories] [--saved-map NAME] [--save-map-as NAME]`, "
         "`register export --project CODE --format csv|xlsx -o FILE` (or --org SLUG for the whole register), "
         "`register outcomes --project CODE [--json]` (each outcome's consensus among its customers)."
     )
@@ -26,7 +27,10 @@ class Command(ActorCommand):
     read_only_actions = ("export", "outcomes")
 
     def writes(self, options) -> bool:
-        return super().writes(options) and not options.get("dry_run")
+        # A dry run writes nothing, except the mapping it is asked to save.
+        return super().writes(options) and (
+            not options.get("dry_run") or bool(options.get("save_map_as"))
+        )
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
@@ -61,6 +65,18 @@ class Command(ActorCommand):
                 )
                 p.add_argument(
                     "--save-map", help="write the columns' meanings, as read, to this JSON file"
+                )
+                p.add_argument(
+                    "--saved-map",
+                    metavar="NAME",
+                    help="read the columns with a mapping saved in the organisation "
+                    "(--map-file and --map win)",
+                )
+                p.add_argument(
+                    "--save-map-as",
+                    metavar="NAME",
+                    help="save the columns' meanings, as read, in the organisation under NAME "
+                    "(replacing one of that name)",
                 )
                 p.add_argument(
                     "--create-missing-categories",
@@ -111,6 +127,8 @@ class Command(ActorCommand):
                 sheet=options["sheet"],
                 map_file=options.get("map_file"),
                 save_map=options.get("save_map"),
+                saved_map=options.get("saved_map"),
+                save_map_as=options.get("save_map_as"),
                 create_missing_categories=options["create_missing_categories"],
             )
 
@@ -152,7 +170,10 @@ class Command(ActorCommand):
         create_missing_categories=False,
         map_file=None,
         save_map=None,
+        saved_map=None,
+        save_map_as=None,
     ):
+        kind = "customers" if project else "register"
         file = Path(path)
         if not file.is_file():
             raise CommandError(f"No file {path}.")
@@ -161,11 +182,15 @@ class Command(ActorCommand):
             table = read_table(
                 file.read_bytes(), max_bytes=settings.RAPPORT_IMPORT_MAX_BYTES, sheet=sheet
             )
+            saved = (
+                saved_mappings.saved_mapping_get(org, kind, saved_map).mapping if saved_map else {}
+            )
             plan = importing.plan_import(
                 org=org,
                 project=project,
                 table=table,
                 mapping={
+                    **columns.parse_mapping(saved),
                     **columns.read_mapping_file(map_file),
                     **columns.parse_mapping(list(mapping)),
                 },
@@ -175,12 +200,22 @@ class Command(ActorCommand):
             raise CommandError(str(problem)) from None
         except ValueError as error:
             raise CommandError(f"--map: {error}") from None
+        except ValidationError as error:
+            raise CommandError(f"--saved-map: {' '.join(error.messages)}") from None
+        shown = {g["header"]: g["meaning"] for g in plan.guesses if g["header"]}
+        if save_map_as:
+            try:
+                saved_as = saved_mappings.save_mapping(
+                    actor=self.actor, org=org, kind=kind, name=save_map_as, mapping=shown
+                )
+            except ValidationError as error:
+                raise CommandError(
+                    f"--save-map-as: {' '.join(error.messages)} Nothing was imported."
+                ) from None
+            self.stdout.write(f"Saved the columns' meanings as “{saved_as.name}”.")
         if save_map:
             Path(save_map).write_text(
-                json.dumps(
-                    {g["header"]: g["meaning"] for g in plan.guesses if g["header"]}, indent=2
-                )
-                + "\n",
+                json.dumps(shown, indent=2) + "\n",
                 encoding="utf-8",
             )
         for note in plan.notes:

@@ -1,0 +1,6 @@
+# Nov 30, 2026 · Nov 30, 2026, 9:00 AM · Nov 30
+DATE_FORMAT = "M j, Y"
+DATETIME_FORMAT = "M j, Y, g:i A"
+TIME_FORMAT = "g:i A"
+MONTH_DAY_FORMAT = "M j"
+YEAR_MONTH_FORMAT = "M Y"
