@@ -22,6 +22,7 @@ from rapport.lib import columns
 from rapport.lib.forms import add_service_errors
 from rapport.stakeholders import saved_mappings
 from rapport.stakeholders.models import Outcome, Party, ProjectStakeholder
+from rapport.stakeholders.views import save_mapping_from_preview
 
 from . import importing, selectors, services, spreadsheets, timeline
 from . import render as matrix_render
@@ -393,28 +394,6 @@ def import_upload(request, project):
     )
 
 
-def _save_mapping_from_preview(request, project, mapping: dict) -> bool:
-    """Keep the preview's column meanings under the name the PM typed, if any; False when the
-    name or the mapping is refused (the message says why, nothing is saved)."""
-    name = (request.POST.get("save_as") or "").strip()
-    if not name:
-        return True
-    try:
-        saved = saved_mappings.save_mapping(
-            actor=request.user, org=project.org, kind="raci", name=name, mapping=mapping
-        )
-    except ValidationError as error:
-        messages.error(
-            request,
-            "Save these column meanings as: " + " ".join(error.messages) + " Nothing was saved.",
-        )
-        return False
-    messages.success(
-        request, f"Saved these column meanings as “{saved.name}”: choose it on your next upload."
-    )
-    return True
-
-
 @project_view("manage")
 def import_preview(request, project, raci_import_id):
     upload = get_object_or_404(RaciImport, project=project, pk=raci_import_id)
@@ -427,7 +406,7 @@ def import_preview(request, project, raci_import_id):
             if key.startswith("meaning-") and value in columns.RACI_MEANINGS:
                 mapping[request.POST.get("header-" + key[len("meaning-") :], "")] = value
         mapping = {h: m for h, m in mapping.items() if h.strip()}
-        saved = _save_mapping_from_preview(request, project, mapping)
+        saved = save_mapping_from_preview(request, org=project.org, kind="raci", mapping=mapping)
         save_as = (request.POST.get("save_as") or "").strip() if saved else ""
         importing.import_reread(
             upload=upload,
@@ -454,7 +433,7 @@ def import_preview(request, project, raci_import_id):
     if request.method == "POST":
         only_valid = request.POST.get("rows") == "valid"
         shown = {c.header: c.meaning for c in plan.columns if c.header}
-        if not _save_mapping_from_preview(request, project, shown):
+        if not save_mapping_from_preview(request, org=project.org, kind="raci", mapping=shown):
             return redirect(_url("raci-import-preview", project, upload.pk))
         try:
             result = importing.import_apply(

@@ -328,15 +328,16 @@ def _record_plan(org, project, record):
     )
 
 
-def _save_mapping_from_preview(request, org, project, mapping: dict) -> bool:
-    """Keep the preview's column meanings under the name the PM typed, if any; False when the
-    name or the mapping is refused (the message says why, nothing is saved)."""
+def save_mapping_from_preview(request, *, org, kind: str, mapping: dict) -> bool:
+    """Keep an import preview's column meanings under the name the PM typed, if any (the register,
+    customers and RACI previews); False when the name or the mapping is refused (the message says
+    why, nothing is saved)."""
     name = (request.POST.get("save_as") or "").strip()
     if not name:
         return True
     try:
         saved = saved_mappings.save_mapping(
-            actor=request.user, org=org, kind=_mapping_kind(project), name=name, mapping=mapping
+            actor=request.user, org=org, kind=kind, name=name, mapping=mapping
         )
     except ValidationError as error:
         messages.error(
@@ -359,7 +360,9 @@ def _preview(request, org, project, record, done_url):
                 header = request.POST.get("header-" + key[len("meaning-") :], "")
                 if header.strip():
                     mapping[header] = value
-        saved = _save_mapping_from_preview(request, org, project, mapping)
+        saved = save_mapping_from_preview(
+            request, org=org, kind=_mapping_kind(project), mapping=mapping
+        )
         save_as = (request.POST.get("save_as") or "").strip() if saved else ""
         record.options = {
             "mapping": mapping,
@@ -381,7 +384,9 @@ def _preview(request, org, project, record, done_url):
             messages.info(request, "Import cancelled; nothing was imported.")
             return redirect(done_url)
         shown = {g["header"]: g["meaning"] for g in plan.guesses if g["header"]}
-        if not _save_mapping_from_preview(request, org, project, shown):
+        if not save_mapping_from_preview(
+            request, org=org, kind=_mapping_kind(project), mapping=shown
+        ):
             return redirect(request.path)
         try:
             result = importing.apply_import(
