@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from rapport.projects.models import Project
 from rapport.stakeholders.models import Party, ProjectStakeholder
@@ -173,7 +174,9 @@ class Renegotiation(models.Model):
         ordering = ["created_at", "pk"]
 
     def __str__(self):
-        return f"{self.commitment.what}: {self.old_date} → {self.new_date}"
+        return (
+            f"{self.commitment.what}: {date_format(self.old_date)} → {date_format(self.new_date)}"
+        )
 
     def get_additional_data(self):
         project = self.commitment.project

@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from rapport.projects.models import Project
 
@@ -195,7 +196,9 @@ class ConsultedInput(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.party.name} gave input on {self.activity.name} ({self.given_on})"
+        return (
+            f"{self.party.name} gave input on {self.activity.name} ({date_format(self.given_on)})"
+        )
 
     def get_additional_data(self):
         return {"org_id": self.activity.project.org_id, "project_id": self.activity.project_id}

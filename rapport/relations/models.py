@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from rapport.lib.validation import refuse_control_characters
 from rapport.projects.models import Project
@@ -63,7 +64,7 @@ class Interaction(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} with {self.stakeholder.party.name} on {self.date}"
+        return f"{self.get_kind_display()} with {self.stakeholder.party.name} on {date_format(self.date)}"
 
     def clean(self):
         refuse_control_characters(self, "subject")

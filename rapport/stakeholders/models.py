@@ -12,6 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from rapport.accounts.models import Organisation
 from rapport.lib.validation import refuse_control_characters
@@ -361,7 +362,7 @@ class OutcomeMeasurement(models.Model):
         ordering = ["measured_on", "pk"]
 
     def __str__(self):
-        return f"{self.outcome.title}: {self.value} on {self.measured_on}"
+        return f"{self.outcome.title}: {self.value} on {date_format(self.measured_on)}"
 
     def get_additional_data(self):
         project = self.outcome.project
