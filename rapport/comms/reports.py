@@ -132,6 +132,15 @@ class ReportData:
         """Whether any stakeholder has power/interest or engagement to picture (drawing nothing)."""
         return any(s.power or s.engagement_now or s.engagement_needed for s in self.stakeholders)
 
+    @property
+    def assessed_stakeholders(self) -> list:
+        """The stakeholders the pictures show, by name: the table beside them gives each one's
+        exact scores, readable where a dot is not (a phone, a printout, a screen reader)."""
+        return sorted(
+            (s for s in self.stakeholders if s.power or s.engagement_now or s.engagement_needed),
+            key=lambda s: s.party.name.lower(),
+        )
+
     @cached_property
     def customer_pictures(self) -> dict[str, str]:
         """SVG of the power/interest grid and the engagement matrix (the Customers page's own

@@ -331,9 +331,17 @@ def test_the_detailed_report_pictures_power_interest_and_engagement(story, tmp_p
     page = reports.render_fragment(data, recipient=recipient, comm_type="detailed")
     assert "<svg" in page and "Power/interest grid" in page and "Bea Business-Lead" in page
     pdf = reports.render_pdf(data, recipient=recipient, comm_type="detailed")
-    assert "Customers: power, interest and engagement" in pdf_text(pdf, tmp_path)
+    text = pdf_text(pdf, tmp_path)
+    assert "Customers: power, interest and engagement" in text
+    # Beside the pictures, a table gives each assessed stakeholder's exact scores.
+    assert "Each stakeholder's scores" in text
+    assert (
+        '<th scope="row">Bea Business-Lead</th><td>5</td><td>5</td><td>Manage closely</td>'
+        "<td>Resistant</td><td>Supportive</td>"
+    ) in page
     mail = render(update, bea, "detailed")
     assert "<svg" not in mail.html  # mail clients show no SVG
     assert "the engagement matrix are in the attached PDF" in mail.html
+    assert "<th scope=\"row\">Bea Business-Lead</th><td>5</td><td>5</td>" in mail.html
     # The simple report stays short: no pictures of the whole register.
     assert "Power/interest grid" not in render(update, bea, "simple", medium="web").html
