@@ -342,6 +342,6 @@ def test_the_detailed_report_pictures_power_interest_and_engagement(story, tmp_p
     mail = render(update, bea, "detailed")
     assert "<svg" not in mail.html  # mail clients show no SVG
     assert "the engagement matrix are in the attached PDF" in mail.html
-    assert "<th scope=\"row\">Bea Business-Lead</th><td>5</td><td>5</td>" in mail.html
+    assert '<th scope="row">Bea Business-Lead</th><td>5</td><td>5</td>' in mail.html
     # The simple report stays short: no pictures of the whole register.
     assert "Power/interest grid" not in render(update, bea, "simple", medium="web").html
