@@ -17,8 +17,6 @@ import datetime as dt
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 
-from django.utils.formats import date_format
-
 # stored states
 OPEN = "open"
 KEPT = "kept"
@@ -286,7 +284,8 @@ def _money(amount: float, currency: str) -> str:
 
 
 def _day(value: dt.date) -> str:
-    return date_format(value)
+    # rules.py stays free of Django: a fixed "5 Nov 2026", not the reader's locale.
+    return f"{value.day} {value:%b %Y}"
 
 
 def _percent(p: float | None) -> str:
@@ -467,8 +466,8 @@ def over_promise_findings(
             "over-promise",
             "warning",
             f"You are about to over-promise: the estimate gives {level}% confidence for "
-            f"{date_format(date_at_level)}, you promise "
-            f"{date_format(promised_date)}.",
+            f"{date_at_level.day} {date_at_level:%B %Y}, you promise "
+            f"{promised_date.day} {promised_date:%B %Y}.",
             promise_id,
         )
     ]

@@ -10,8 +10,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.utils.formats import date_format
-
 
 @dataclass(frozen=True)
 class Measured:
@@ -22,7 +20,8 @@ class Measured:
 
 
 def _day(value: date) -> str:
-    return date_format(value)
+    # rules.py stays free of Django: a fixed "5 Nov 2026", not the reader's locale.
+    return f"{value.day} {value:%b %Y}"
 
 
 def _late(due, done, allowed: timedelta, now):

@@ -26,8 +26,8 @@ def test_the_rule_warns_only_when_the_promise_is_earlier_than_the_estimate():
     )
     assert (finding.code, finding.severity) == ("over-promise", "warning")
     assert finding.message == (
-        "You are about to over-promise: the estimate gives 80% confidence for 14 Mar 2027, "
-        "you promise 1 Mar 2027."
+        "You are about to over-promise: the estimate gives 80% confidence for 14 March 2027, "
+        "you promise 1 March 2027."
     )
     assert not rules.over_promise_findings(
         promised_date=date(2027, 3, 14), level=80, date_at_level=date(2027, 3, 14)
