@@ -2,7 +2,8 @@
 
 An import of thousands of rows writes them with a few bulk statements, so that on SQLite the
 write lock is held for a moment rather than minutes; bulk statements send no signals, so the
-history entries (who created what, with every field) are built here and inserted in batches.
+history entries (who created what, with every field) are built here, before the write
+transaction, and inserted with the rows (`rapport.lib.bulk_insert`).
 """
 
 from auditlog.cid import get_cid
@@ -38,10 +39,10 @@ def _entry(instance, action, changes, actor, cid) -> LogEntry:
     )
 
 
-def log_created(instances, *, m2m: dict | None = None) -> None:
-    """Record the creation of `instances` (saved already, with their ids), and for each the
-    related objects added to its many-to-many fields: `m2m` maps an instance's pk to
-    {field name: [related objects]}. Call inside `acting_as(actor)`."""
+def created_entries(instances, *, m2m: dict | None = None) -> list[LogEntry]:
+    """The history entries of the creation of `instances` (with their ids, saved or about to
+    be), and for each the related objects added to its many-to-many fields: `m2m` maps an
+    instance's pk to {field name: [related objects]}. Call inside `acting_as(actor)`."""
     actor, cid = _actor(), get_cid()
     as_json = getattr(settings, "AUDITLOG_STORE_JSON_CHANGES", False)
     entries = []
@@ -58,4 +59,4 @@ def log_created(instances, *, m2m: dict | None = None) -> None:
                 objects = [smart_str(obj) for obj in related]
                 changes = {field_name: {"type": "m2m", "operation": "add", "objects": objects}}
                 entries.append(_entry(instance, LogEntry.Action.UPDATE, changes, actor, cid))
-    LogEntry.objects.bulk_create(entries, batch_size=500)
+    return entries

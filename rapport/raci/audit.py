@@ -18,26 +18,32 @@ from .models import Activity, Assignment
 
 
 class BulkLog:
-    def __init__(self, *, actor, project):
+    def __init__(self, *, actor, project, activity_names=None, party_names=None):
+        """`activity_names` and `party_names` (id -> name) name rows that are not written yet
+        (an import's prepared ones); the others are read from the database."""
         self.actor = actor if getattr(actor, "is_authenticated", False) else None
         self.project = project
         self.entries: list[LogEntry] = []
         self._old: dict[int, str] = {}
         self._content_type = ContentType.objects.get_for_model(Assignment)
         self._cid = get_cid()
-        self._activity_names: dict[int, str] | None = None
-        self._party_names: dict[int, str] | None = None
+        self._activity_names: dict[int, str] = dict(activity_names or {})
+        self._party_names: dict[int, str] = dict(party_names or {})
 
     def remember(self, assignment: Assignment, old_letter: str) -> None:
         self._old[assignment.pk] = old_letter
 
     def _names(self, assignments) -> None:
-        activity_ids = {a.activity_id for a in assignments}
-        party_ids = {a.party_id for a in assignments}
-        self._activity_names = dict(
-            Activity.objects.filter(pk__in=activity_ids).values_list("pk", "name")
-        )
-        self._party_names = dict(Party.objects.filter(pk__in=party_ids).values_list("pk", "name"))
+        activity_ids = {a.activity_id for a in assignments} - self._activity_names.keys()
+        party_ids = {a.party_id for a in assignments} - self._party_names.keys()
+        if activity_ids:
+            self._activity_names.update(
+                Activity.objects.filter(pk__in=activity_ids).values_list("pk", "name")
+            )
+        if party_ids:
+            self._party_names.update(
+                Party.objects.filter(pk__in=party_ids).values_list("pk", "name")
+            )
 
     def _add(self, assignment: Assignment, action: int, before, after, letter: str) -> None:
         party = self._party_names.get(assignment.party_id, "?")

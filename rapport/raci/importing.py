@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from rapport.lib import columns
 from rapport.lib.audit import not_audited
+from rapport.lib.bulk_insert import PreparedInserts, reserve_ids
 from rapport.stakeholders import services as stakeholders
 from rapport.stakeholders.models import Party, ProjectStakeholder
 
@@ -709,19 +710,28 @@ def _plan_phases(plan: ImportPlan, project, phases: dict[str, str]) -> None:
     plan.new_phases = list(new.values())
 
 
-def _phases_for(actor, project, plan: ImportPlan, keys: set[str]) -> dict[str, Phase | None]:
-    """Normalised activity name -> the Phase it belongs in (created when new), for `keys`."""
+def _phases_for(
+    actor, project, plan: ImportPlan, keys: list[str], inserts: PreparedInserts
+) -> dict[str, Phase | None]:
+    """Normalised activity name -> the Phase it belongs in, for `keys` (in file order); new
+    phases are prepared in `inserts`, in the order the file first names them."""
     by_name = {names.normalise_name(p.name): p for p in Phase.objects.filter(project=project)}
-    found: dict[str, Phase | None] = {}
+    new_names: dict[str, str] = {}  # phase key -> the name as the file first writes it
     for key in keys:
         phase_name = plan.phases.get(key, "")
         phase_key = names.normalise_name(phase_name)
         if phase_key and phase_key not in by_name:
-            by_name[phase_key] = services.phase_create(
-                actor=actor, project=project, name=phase_name
-            )
-        found[key] = by_name.get(phase_key) if phase_key else None
-    return found
+            new_names.setdefault(phase_key, phase_name)
+    made = services.phases_prepare_many(
+        actor=actor, project=project, names=list(new_names.values()), inserts=inserts
+    )
+    by_name.update(zip(new_names, made, strict=True))
+    return {
+        key: by_name[names.normalise_name(plan.phases.get(key, ""))]
+        if names.normalise_name(plan.phases.get(key, ""))
+        else None
+        for key in keys
+    }
 
 
 def _count_changes(plan: ImportPlan, activity_names: set[str]) -> dict[str, int]:
@@ -755,10 +765,14 @@ class ImportRefused(Exception):
     """The plan has problems and the user did not ask for the valid rows only."""
 
 
-@transaction.atomic
 def apply_import(*, actor, project, plan: ImportPlan, only_valid: bool = False) -> dict:
     """Apply a plan in one transaction: all rows (only when there is no problem at all) or, with
-    `only_valid`, the rows without a problem. Returns the summary of what changed."""
+    `only_valid`, the rows without a problem. Returns the summary of what changed.
+
+    New parties, stakeholders, phases, activities and their letters, the bulk of a big file, are
+    prepared with their history before the transaction and only inserted inside it
+    (`rapport.lib.bulk_insert`): on SQLite a 3,000-row file holds the write lock for
+    milliseconds, not seconds."""
     if plan.file_problems:
         raise ImportRefused(
             "The header of the file has problems, so no row can be placed safely: fix them and "
@@ -771,34 +785,49 @@ def apply_import(*, actor, project, plan: ImportPlan, only_valid: bool = False) 
     chosen = plan.valid_activity_names()
     if not chosen:
         raise ImportRefused("No row can be imported: every row has a problem.")
-    keys = {names.normalise_name(n) for n in chosen}
+    ordered_keys = list(dict.fromkeys(names.normalise_name(n) for n in chosen))
+    keys = set(ordered_keys)
+    inserts = PreparedInserts()
 
     # New parties (when asked) and parties of the register not yet on the project.
-    party_ids: dict[Hashable, int] = {}
     chosen_ids = {plan.activity_ids[k] for k in keys}
     cells = [c for c in plan.resolved if c.activity_id in chosen_ids]
     used = {c.party_id for c in cells}
+    written_as = {names.normalise_name(n): n for n in reversed(plan.parties_to_create)}
+    new_pids, specs = [], []
     for key, pid in plan.party_ids.items():
         if pid in used and not isinstance(pid, int):
-            written = next(n for n in plan.parties_to_create if names.normalise_name(n) == key)
-            kind = "group" if written in plan.groups else "person"
-            party = stakeholders.party_create(actor=actor, org=project.org, name=written, kind=kind)
-            party_ids[pid] = party.pk
+            written = written_as[key]
+            specs.append({"name": written, "kind": "group" if written in plan.groups else "person"})
+            new_pids.append(pid)
+    new_parties = stakeholders.parties_prepare_many(
+        actor=actor, org=project.org, parties=specs, inserts=inserts
+    )
+    party_ids: dict[Hashable, int] = {
+        pid: party.pk for pid, party in zip(new_pids, new_parties, strict=True)
+    }
     on_project = set(
         ProjectStakeholder.objects.filter(project=project).values_list("party_id", flat=True)
     )
-    for party in Party.objects.filter(
-        pk__in={party_ids.get(pid, pid) for pid in used} - on_project
-    ):
-        stakeholders.stakeholder_add(actor=actor, project=project, party=party)
+    joining = list(
+        Party.objects.filter(pk__in={pid for pid in used if isinstance(pid, int)} - on_project)
+    )
+    stakeholders.stakeholders_prepare_many(
+        actor=actor,
+        project=project,
+        rows=[(party, {}) for party in joining + new_parties],
+        inserts=inserts,
+    )
 
     # Phases follow the file's Phase column, when it has one (new phases go at the end).
-    phases = _phases_for(actor, project, plan, keys) if plan.phases is not None else None
+    phases = (
+        _phases_for(actor, project, plan, ordered_keys, inserts)
+        if plan.phases is not None
+        else None
+    )
 
     # New activities, in file order, at the end of the plan.
     activity_ids: dict[Hashable, int] = {}
-    phase_of: dict[int, Phase | None] = {}  # activity id -> its phase in the file
-    created = 0
     new_rows: list[tuple[Hashable, dict]] = []
     for name in chosen:
         key = names.normalise_name(name)
@@ -809,28 +838,73 @@ def apply_import(*, actor, project, plan: ImportPlan, only_valid: bool = False) 
             row = {"name": name, "accountable_does_work": key in plan.accountable_does_work}
             row.update(_dates_of(plan, name))
             new_rows.append((aid, {**row, "phase": phases[key] if phases else None}))
-    # In one bulk insert: a save per row held SQLite's write lock for minutes on big files.
-    new = services.activities_create_many(
-        actor=actor, project=project, rows=[row for _, row in new_rows]
+    new = services.activities_prepare_many(
+        actor=actor, project=project, rows=[row for _, row in new_rows], inserts=inserts
     )
     for (aid, _), activity in zip(new_rows, new, strict=True):
         activity_ids[aid] = activity.pk
-    created = len(new)
-    if phases is not None:
-        for name in chosen:
-            key = names.normalise_name(name)
-            phase_of[activity_ids[plan.activity_ids[key]]] = phases[key]
+    existing_ids = set(activity_ids.values()) - {a.pk for a in new}
 
-    dates_of = {
-        activity_ids[plan.activity_ids[names.normalise_name(n)]]: _dates_of(plan, n)
-        for n in chosen
-        if n in plan.dates
+    wanted = {
+        (activity_ids[c.activity_id], party_ids.get(c.party_id, c.party_id)): c.letter
+        for c in cells
     }
-    # Accountable-does-work (and the phase, when given) follows the file for every activity in it.
+    # The letters of new activities are all new: prepared too, with their history.
+    new_letters = [(key, letter) for key, letter in wanted.items() if key[0] not in existing_ids]
+    letters = [
+        Assignment(pk=pk, activity_id=activity_id, party_id=party_id, letter=letter)
+        for ((activity_id, party_id), letter), pk in zip(
+            new_letters, reserve_ids(Assignment, len(new_letters)), strict=True
+        )
+    ]
+    inserts.add(letters)
+    log = audit.BulkLog(
+        actor=actor,
+        project=project,
+        activity_names={a.pk: a.name for a in new},
+        party_names={p.pk: p.name for p in new_parties},
+    )
+    log.created(letters)
+    inserts.add(log.entries)
+
+    with transaction.atomic():
+        inserts.run()
+        _update_existing_activities(actor, plan, chosen, activity_ids, existing_ids, phases)
+        counts = assignments_replace(
+            actor=actor,
+            project=project,
+            activity_ids=existing_ids,
+            wanted={key: letter for key, letter in wanted.items() if key[0] in existing_ids},
+        )
+    return {
+        "activities_created": len(new),
+        "activities_imported": len(chosen),
+        "rows_skipped": len(plan.rows) - len(chosen),
+        "parties_created": len(new_parties),
+        **counts,
+        "letters_added": counts["letters_added"] + len(letters),
+    }
+
+
+def _update_existing_activities(actor, plan, chosen, activity_ids, existing_ids, phases) -> None:
+    """Accountable-does-work, the dates and the phase (when given) follow the file for every
+    activity of the project the file names."""
     does_work = {
-        activity_ids[plan.activity_ids[k]] for k in keys if k in plan.accountable_does_work
+        activity_ids[plan.activity_ids[k]]
+        for k in {names.normalise_name(n) for n in chosen}
+        if k in plan.accountable_does_work
     }
-    for activity in Activity.objects.select_related("project").filter(pk__in=activity_ids.values()):
+    dates_of, phase_of = {}, {}
+    for name in chosen:
+        key = names.normalise_name(name)
+        aid = activity_ids[plan.activity_ids[key]]
+        if aid not in existing_ids:
+            continue
+        if name in plan.dates:
+            dates_of[aid] = _dates_of(plan, name)
+        if phases is not None:
+            phase_of[aid] = phases[key]
+    for activity in Activity.objects.select_related("project").filter(pk__in=existing_ids):
         changes = {}
         if activity.accountable_does_work != (activity.pk in does_work):
             changes["accountable_does_work"] = activity.pk in does_work
@@ -843,21 +917,6 @@ def apply_import(*, actor, project, plan: ImportPlan, only_valid: bool = False) 
                 changes["phase"] = phase
         if changes:
             services.activity_update(actor=actor, activity=activity, **changes)
-
-    wanted = {
-        (activity_ids[c.activity_id], party_ids.get(c.party_id, c.party_id)): c.letter
-        for c in cells
-    }
-    counts = assignments_replace(
-        actor=actor, project=project, activity_ids=set(activity_ids.values()), wanted=wanted
-    )
-    return {
-        "activities_created": created,
-        "activities_imported": len(chosen),
-        "rows_skipped": len(plan.rows) - len(chosen),
-        "parties_created": len(party_ids),
-        **counts,
-    }
 
 
 def _dates_of(plan: ImportPlan, name: str) -> dict:

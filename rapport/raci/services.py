@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from rapport.lib import bulk_audit
 from rapport.lib.audit import acting_as
+from rapport.lib.bulk_insert import PreparedInserts, reserve_ids
 from rapport.lib.validation import field_error, unique_write, validated_save
 from rapport.stakeholders import services as stakeholders
 from rapport.stakeholders.models import Outcome, Party, ProjectStakeholder
@@ -105,25 +106,30 @@ def activity_create(*, actor, project, name: str, phase: Phase | None = None, **
         return validated_save(activity)
 
 
-@transaction.atomic
-def activities_create_many(*, actor, project, rows: list[dict]) -> list[Activity]:
-    """Add many activities at the end of the project at once (an import): `rows` are dicts of
-    `name`, and optionally `phase` and other activity fields, in order.
+def activities_prepare_many(
+    *, actor, project, rows: list[dict], inserts: PreparedInserts
+) -> list[Activity]:
+    """Prepare many new activities at the end of the project at once (an import), with their
+    history, outside the write transaction: they are written when the caller runs `inserts`
+    inside it, so that a 3,000-row import holds SQLite's write lock for milliseconds
+    (`rapport.lib.bulk_insert`). `rows` are dicts of `name`, and optionally `phase` (saved or
+    prepared) and other activity fields, in order. Returns the activities with the ids they will
+    have.
 
-    One bulk insert and one batch of history entries instead of a save per row, so that a
-    3,000-row import holds SQLite's write lock for a moment. The caller has checked the names
-    (the import's plan); the unique constraint on the name's key refuses any that raced in."""
+    The caller has checked the names (the import's plan); the unique constraint on the name's key
+    refuses any that raced in."""
     if not rows:
         return []
     position = _next_position(project.activities)
     activities = []
-    for offset, row in enumerate(rows):
+    for offset, (row, pk) in enumerate(zip(rows, reserve_ids(Activity, len(rows)), strict=True)):
         row = dict(row)
         unknown = set(row) - set(ACTIVITY_FIELDS) - {"phase"}
         if unknown:
             raise field_error("activity", f"Unknown activity fields: {', '.join(sorted(unknown))}")
-        activity = Activity(project=project, position=position + offset, **row)
+        activity = Activity(pk=pk, project=project, position=position + offset, **row)
         activity.name = (activity.name or "").strip()
+        activity.name_key = normalise_name(activity.name)  # what save() would set
         activity.baseline_start = activity.baseline_start or activity.planned_start
         activity.baseline_finish = activity.baseline_finish or activity.planned_finish
         # Fields and clean() only: the related rows and the names were checked by the caller.
@@ -131,18 +137,28 @@ def activities_create_many(*, actor, project, rows: list[dict]) -> list[Activity
             exclude=["project", "phase"], validate_unique=False, validate_constraints=False
         )
         activities.append(activity)
-    activities = Activity.objects.bulk_create(activities, batch_size=500)
-    if activities and activities[0].pk is None:  # a backend that returns no ids: read them back
-        ids = dict(
-            Activity.objects.filter(
-                project=project, name_key__in=[a.name_key for a in activities]
-            ).values_list("name_key", "pk")
-        )
-        for activity in activities:
-            activity.pk = ids[activity.name_key]
+    inserts.add(activities)
     with acting_as(actor):
-        bulk_audit.log_created(activities)
+        inserts.add(bulk_audit.created_entries(activities))
     return activities
+
+
+def phases_prepare_many(
+    *, actor, project, names: list[str], inserts: PreparedInserts
+) -> list[Phase]:
+    """Prepare new phases at the end of the project (an import), like `activities_prepare_many`.
+    The caller has checked that no phase of the project has these names."""
+    position = _next_position(project.phases)
+    phases = [
+        Phase(pk=pk, project=project, name=name.strip(), position=position + offset)
+        for offset, (name, pk) in enumerate(zip(names, reserve_ids(Phase, len(names)), strict=True))
+    ]
+    for phase in phases:
+        phase.full_clean(exclude=["project"], validate_unique=False, validate_constraints=False)
+    inserts.add(phases)
+    with acting_as(actor):
+        inserts.add(bulk_audit.created_entries(phases))
+    return phases
 
 
 @transaction.atomic

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from rapport.lib import bulk_audit
 from rapport.lib.audit import acting_as
+from rapport.lib.bulk_insert import PreparedInserts, reserve_ids
 from rapport.lib.validation import (
     field_error,
     refuse_control_characters,
@@ -245,23 +246,30 @@ def party_create(*, actor, org, name: str, categories=None, **fields) -> Party:
         return _party_create(org, name, categories, **fields)
 
 
-@transaction.atomic
-def parties_create_many(*, actor, org, parties: list[dict]) -> list[Party]:
-    """Add many parties to the register at once (an import), in one bulk insert and one batch of
-    history entries instead of a save per party, so that SQLite's write lock is held for a moment.
+def parties_prepare_many(
+    *, actor, org, parties: list[dict], inserts: PreparedInserts
+) -> list[Party]:
+    """Prepare many new parties of the register at once (an import) with their history, outside
+    the write transaction: they are written when the caller runs `inserts` inside it, so that
+    SQLite's write lock is held for milliseconds (`rapport.lib.bulk_insert`). Returns the parties,
+    with the ids they will have.
 
     Each dict has `name`, optionally `categories` and the party's fields; `reports_to` and
     `represents` are a saved Party, or the index of another dict in `parties`. The caller has
-    checked names and links (the import's plan: no duplicates, no loops); the database's unique
-    constraint refuses a name that raced in."""
-    made, later_links, chosen = [], [], []
-    for spec in parties:
+    checked names and links (the import's plan: no duplicates, no loops) and links the
+    categories inside its transaction (`party_categories_link_many`: new categories are made
+    there); the database's unique constraint refuses a name that raced in."""
+    made, chosen = [], []
+    ids = reserve_ids(Party, len(parties))
+    for spec, pk in zip(parties, ids, strict=True):
         spec = dict(spec)
-        categories = _check_categories(org, spec.pop("categories", None))
+        categories = list(spec.pop("categories", None) or [])
+        if any(getattr(c, "org_id", org.pk) != org.pk for c in categories):
+            raise field_error("categories", "That category is in another organisation's taxonomy.")
         name = spec.pop("name", "")
         refuse_unknown_fields(spec, PARTY_FIELDS, "party")
         later = {k: spec.pop(k) for k in ("reports_to", "represents") if type(spec.get(k)) is int}
-        party = Party(org=org, name=(name or "").strip(), **strip_text_fields(spec))
+        party = Party(pk=pk, org=org, name=(name or "").strip(), **strip_text_fields(spec))
         try:
             party.full_clean(
                 exclude=["org", "reports_to", "represents"],
@@ -270,32 +278,32 @@ def parties_create_many(*, actor, org, parties: list[dict]) -> list[Party]:
             )
         except ValidationError as error:  # say which of the many it is
             raise ValidationError(f"{party.name}: {' '.join(error.messages)}") from None
+        for key, index in later.items():  # another new party: not in the database yet
+            setattr(party, f"{key}_id", ids[index])
         made.append(party)
-        later_links.append(later)
         chosen.append(categories)
-    made = Party.objects.bulk_create(made, batch_size=500)
-    linked = []
-    for party, later in zip(made, later_links, strict=True):
-        for key, index in later.items():
-            setattr(party, key, made[index])
-        if later:
-            linked.append(party)
-    Party.objects.bulk_update(linked, ["reports_to", "represents"], batch_size=500)
+    inserts.add(made)
+    with acting_as(actor):
+        inserts.add(
+            bulk_audit.created_entries(
+                made, m2m={p.pk: {"categories": c} for p, c in zip(made, chosen, strict=True) if c}
+            )
+        )
+    return made
+
+
+def party_categories_link_many(pairs: list[tuple[Party, list[Category]]]) -> None:
+    """Put new parties (an import, see `parties_prepare_many`, whose history names the
+    categories already) in their categories, in one bulk insert."""
     through = Party.categories.through
     through.objects.bulk_create(
         [
             through(party_id=party.pk, category_id=category.pk)
-            for party, categories in zip(made, chosen, strict=True)
+            for party, categories in pairs
             for category in categories
         ],
         batch_size=1000,
     )
-    with acting_as(actor):
-        bulk_audit.log_created(
-            made,
-            m2m={p.pk: {"categories": c} for p, c in zip(made, chosen, strict=True) if c},
-        )
-    return made
 
 
 @transaction.atomic
@@ -365,27 +373,29 @@ def stakeholder_add(
     return stakeholder
 
 
-@transaction.atomic
-def stakeholders_add_many(*, actor, project, rows: list[tuple[Party, dict]]) -> list:
-    """Put many parties of the register on the project at once (an import): `rows` are
-    (party, stakeholder fields). One bulk insert and one batch of history entries; the caller
-    has checked that none is on the project yet, and the unique constraint refuses any that
-    raced in."""
+def stakeholders_prepare_many(
+    *, actor, project, rows: list[tuple[Party, dict]], inserts: PreparedInserts
+) -> list[ProjectStakeholder]:
+    """Prepare putting many parties of the register on the project at once (an import): `rows`
+    are (party, stakeholder fields). Like `parties_prepare_many`, the rows and their history are
+    built here and written when the caller runs `inserts` inside its transaction; the caller has
+    checked that none is on the project yet, and the unique constraint refuses any that raced
+    in."""
     made = []
-    for party, fields in rows:
+    for (party, fields), pk in zip(rows, reserve_ids(ProjectStakeholder, len(rows)), strict=True):
         refuse_unknown_fields(fields, STAKEHOLDER_FIELDS, "stakeholder")
         if party.org_id != project.org_id:
             raise field_error("party", "That party is in another organisation's register.")
         fields = strip_text_fields(fields)
         fields["roles"] = _clean_roles(fields.get("roles"))
-        stakeholder = ProjectStakeholder(project=project, party=party, **fields)
+        stakeholder = ProjectStakeholder(pk=pk, project=project, party=party, **fields)
         stakeholder.full_clean(
             exclude=["project", "party"], validate_unique=False, validate_constraints=False
         )
         made.append(stakeholder)
-    made = ProjectStakeholder.objects.bulk_create(made, batch_size=500)
+    inserts.add(made)
     with acting_as(actor):
-        bulk_audit.log_created(made)
+        inserts.add(bulk_audit.created_entries(made))
     return made
 
 
