@@ -3,12 +3,14 @@ corrections, risks, and the organisation board. The same services as the pages a
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Literal
 
 from django.http import Http404
 from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from rapport.accounts.access import access_org, access_project
+from rapport.projects.models import ProjectState
 from rapport.stakeholders.models import Party
 
 from . import selectors, services
@@ -308,30 +310,66 @@ def risk_close(request, project_id: int, risk_id: int):
     return services.risk_close(actor=request.user, risk=risk)
 
 
+def _board_row_out(row) -> dict:
+    return {
+        "project": row.project.code,
+        "name": row.project.name,
+        "reported": (row.latest.reported or None) if row.latest else None,
+        "evidence": (row.latest.evidence or None) if row.latest else None,
+        "watermelon": bool(row.latest and row.latest.watermelon),
+        "watermelon_message": row.latest.watermelon_message if row.latest else "",
+        "as_of": row.latest.taken_at if row.latest else None,
+        "history": [
+            {
+                "at": s.taken_at.isoformat(),
+                "reported": s.reported or None,
+                "evidence": s.evidence or None,
+            }
+            for s in row.history
+        ],
+    }
+
+
+class _BoardPages:
+    """The board's projects as the paginator reads them: a count, and the rows of one page
+    built (latest snapshot and history) only for that page's projects."""
+
+    def __init__(self, projects):
+        self.projects = projects
+
+    def __len__(self) -> int:
+        return self.projects.count()
+
+    def __getitem__(self, page: slice) -> list[dict]:
+        return [_board_row_out(row) for row in selectors.board_rows(self.projects[page])]
+
+
 @router.get(
     "/orgs/{slug}/board",
     response=list[BoardRowOut],
-    summary="Reported against evidence, every project",
+    summary="Reported against evidence, a page of projects",
 )
-def org_board(request, slug: str):
+@paginate(LimitOffsetPagination)
+def org_board(
+    request,
+    slug: str,
+    state: Literal["", *ProjectState.values] = "",
+    colour: Literal["", "green", "amber", "red"] = "",
+    watermelon: bool = False,
+    manager: int | None = None,
+):
+    """The projects you can see, by code, with what was reported against what the evidence
+    says. Filters as on the board page: `state` (cancelled projects only when asked for),
+    `colour` (the evidence's: green, amber, red), `watermelon` (only those), `manager` (a user
+    id). Pages with `limit` and `offset`."""
     org = access_org(request.user, slug, "member")
-    return [
-        {
-            "project": row.project.code,
-            "name": row.project.name,
-            "reported": (row.latest.reported or None) if row.latest else None,
-            "evidence": (row.latest.evidence or None) if row.latest else None,
-            "watermelon": bool(row.latest and row.latest.watermelon),
-            "watermelon_message": row.latest.watermelon_message if row.latest else "",
-            "as_of": row.latest.taken_at if row.latest else None,
-            "history": [
-                {
-                    "at": s.taken_at.isoformat(),
-                    "reported": s.reported or None,
-                    "evidence": s.evidence or None,
-                }
-                for s in row.history
-            ],
-        }
-        for row in selectors.board(org, request.user)
-    ]
+    return _BoardPages(
+        selectors.board_projects(
+            org,
+            request.user,
+            state=state,
+            colour=colour,
+            watermelon=watermelon,
+            manager_id=manager,
+        )
+    )

@@ -434,12 +434,6 @@ def board_rows(projects, *, history: int = BOARD_HISTORY) -> list[BoardRow]:
     ]
 
 
-def board(org, user, *, history: int = BOARD_HISTORY) -> list[BoardRow]:
-    """Every project of `org` the user may see (but cancelled ones), with its latest snapshot
-    and recent history: the API's board. The page shows it a page at a time."""
-    return board_rows(board_projects(org, user), history=history)
-
-
 def published_updates(project, *, limit: int = 52):
     """Published, current versions oldest first: the progress and budget lines of the dashboard."""
     rows = list(

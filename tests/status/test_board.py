@@ -48,7 +48,7 @@ def test_the_board_flags_the_watermelon_side_by_side_with_history(world, client_
     )
 
     api = client_for(world.owner).get("/api/v1/orgs/acme/board").json()
-    alpha = next(r for r in api if r["project"] == "ALPHA")
+    alpha = next(r for r in api["items"] if r["project"] == "ALPHA")
     assert (alpha["reported"], alpha["evidence"], alpha["watermelon"]) == ("green", "red", True)
     assert [h["reported"] for h in alpha["history"]] == ["amber", "green"]
 

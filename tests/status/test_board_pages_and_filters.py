@@ -107,3 +107,68 @@ def test_the_board_costs_the_same_queries_for_five_times_the_projects(
     with django_assert_max_num_queries(small_count):
         response = company.get("/o/big/board/?colour=red&page=2")
     assert response.status_code == 200 and "Page 2 of" in response.content.decode()
+
+
+# --- the same board through the API -------------------------------------------------------------
+
+
+def api_codes(client, query: str = "") -> tuple[int, list[str]]:
+    response = client.get(f"/api/v1/orgs/gen/board{query}")
+    assert response.status_code == 200, response.content
+    body = response.json()
+    return body["count"], [row["project"] for row in body["items"]]
+
+
+def test_the_board_api_pages_with_limit_and_offset(company):
+    want = expected()
+    count, first = api_codes(company, "?limit=10")
+    assert count == len(want) and first == want[:10]
+    assert api_codes(company, "?limit=10&offset=10")[1] == want[10:20]
+
+
+@pytest.mark.parametrize(
+    ("query", "filters"),
+    [
+        ("state=active", {"state": "active"}),
+        ("state=cancelled", {"state": "cancelled"}),
+        ("colour=red", {"evidence": "red"}),
+        ("watermelon=true", {"watermelon": True}),
+    ],
+)
+def test_the_board_api_filters_as_the_page_does(company, query, filters):
+    want = expected(**filters)
+    assert want, "the generated organisation has projects of each kind"
+    assert api_codes(company, f"?{query}&limit=100") == (len(want), want[:100])
+
+
+def test_the_board_api_filters_by_manager(company):
+    manager = (
+        ProjectMembership.objects.filter(role="manager", project__org__slug="gen").first().user
+    )
+    managed = set(
+        ProjectMembership.objects.filter(user=manager, role="manager").values_list(
+            "project__code", flat=True
+        )
+    )
+    count, rows = api_codes(company, f"?manager={manager.pk}&limit=100")
+    assert set(rows) == {c for c in expected() if c in managed} and count == len(rows)
+
+
+@pytest.mark.parametrize(
+    ("query", "field"), [("state=paused-ish", "state"), ("colour=blue", "colour")]
+)
+def test_an_unknown_board_filter_is_a_422_naming_it(company, query, field):
+    response = company.get(f"/api/v1/orgs/gen/board?{query}")
+    assert response.status_code == 422 and field in response.content.decode()
+
+
+def test_a_board_api_page_costs_the_same_queries_on_any_page(
+    company, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as first:
+        company.get("/api/v1/orgs/gen/board?limit=5")
+    with django_assert_max_num_queries(len(first)):
+        company.get("/api/v1/orgs/gen/board?limit=50&offset=5")
