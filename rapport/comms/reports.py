@@ -18,6 +18,7 @@ the database. Charts are drawn once per report data and reused for every recipie
 from __future__ import annotations
 
 import functools
+import hashlib
 import logging
 import threading
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from functools import cached_property
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils.formats import date_format
 
@@ -35,6 +37,8 @@ from rapport.status.models import EvidenceSnapshot, Risk, StatusUpdate
 
 from . import charts
 from .models import CommType
+
+CHART_CACHE_SECONDS = 24 * 60 * 60  # keyed by the figures drawn: never stale, only unused
 
 # WeasyPrint logs every layout step at INFO; a delivery run every minute would fill the logs.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
@@ -86,36 +90,46 @@ class ReportData:
     benefits: list[dict] = field(default_factory=list)
 
     def _draw(self, fmt: str) -> dict:
-        return {
-            "progress": charts.progress_chart(
+        """The four dashboard charts in `fmt`, drawn once for the same figures: every recipient
+        of an update (each delivery loads its own report data) reuses the first drawing from the
+        cache, so a morning of reports draws each update's charts once per worker process."""
+        inputs = {
+            "progress": (
                 [(h["day"], h["progress"]) for h in self.history],
                 [
                     (s["day"], s["progress"] * 100)
                     for s in self.snapshots
                     if s["progress"] is not None
                 ],
-                fmt=fmt,
             ),
-            "milestones": charts.milestone_chart(
+            "milestones": (
                 [
                     (s["day"], s["worst_slip_days"])
                     for s in self.snapshots
                     if s["worst_slip_days"] is not None
                 ],
-                fmt=fmt,
             ),
-            "colours": charts.colour_chart(
-                [(s["day"], s["reported"], s["evidence"]) for s in self.snapshots], fmt=fmt
-            ),
-            "budget": charts.budget_chart(
+            "colours": ([(s["day"], s["reported"], s["evidence"]) for s in self.snapshots],),
+            "budget": (
                 [
                     (h["day"], h["spent_pct"], h["progress"])
                     for h in self.history
                     if h["spent_pct"] is not None
                 ],
-                fmt=fmt,
             ),
         }
+        key = f"report-charts:{fmt}:" + hashlib.sha256(repr(inputs).encode()).hexdigest()
+        drawn = cache.get(key)
+        if drawn is None:
+            draw = {
+                "progress": charts.progress_chart,
+                "milestones": charts.milestone_chart,
+                "colours": charts.colour_chart,
+                "budget": charts.budget_chart,
+            }
+            drawn = {name: draw[name](*args, fmt=fmt) for name, args in inputs.items()}
+            cache.set(key, drawn, CHART_CACHE_SECONDS)
+        return drawn
 
     @cached_property
     def charts(self) -> dict[str, str]:
