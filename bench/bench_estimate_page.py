@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -55,6 +57,19 @@ def timed(label: str, fn, runs: int = RUNS):
         times.append(time.perf_counter() - start)
     print(f"  {label:<52} median {statistics.median(times) * 1000:8.0f} ms")
     return result
+
+
+def pdf_pages_and_attachments(pdf: bytes, tmp: str) -> str:
+    """'7 pages, attached: X.xlsx', read by poppler (pdfinfo, pdfdetach) when it is installed."""
+    if not (shutil.which("pdfinfo") and shutil.which("pdfdetach")):
+        return "pages and attachments unknown (install poppler-utils)"
+    path = Path(tmp) / "explanation.pdf"
+    path.write_bytes(pdf)
+    info = subprocess.run(["pdfinfo", path], capture_output=True, text=True).stdout
+    pages = next((line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")), "?")
+    listed = subprocess.run(["pdfdetach", "-list", path], capture_output=True, text=True).stdout
+    names = [line.split(": ", 1)[1] for line in listed.splitlines()[1:] if ": " in line]
+    return f"{pages} pages, attached: {', '.join(names) or 'nothing'}"
 
 
 def main() -> None:
@@ -141,7 +156,7 @@ def main() -> None:
         )
         timed("versions page", lambda: client.get(url + "versions/"))
         pdf = timed("explanation PDF (WeasyPrint)", lambda: explanation_pdf(project), runs=1)
-        print(f"    {len(pdf) / 1024:,.0f} KB")
+        print(f"    {pdf_pages_and_attachments(pdf, tmp)}, {len(pdf) / 1024:,.0f} KB")
 
 
 if __name__ == "__main__":
