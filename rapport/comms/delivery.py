@@ -5,10 +5,10 @@ Two steps, both safe to run in any number of processes at once:
 1. **Schedule** (:func:`comms_schedule`): for each active row, ``rules.catch_up`` splits the
    occurrences since the row's ``last_run`` into due and skipped; one :class:`Delivery` per due
    occurrence and recipient is inserted with the occurrence key as a *unique* column
-   (``bulk_create(ignore_conflicts=True)``), so two schedulers racing insert it once. The row is
-   locked while it is scheduled (``SELECT … FOR UPDATE SKIP LOCKED`` on PostgreSQL; SQLite
-   serialises writers with ``BEGIN IMMEDIATE``) and its ``last_run`` moves forward in the same
-   transaction.
+   (``bulk_create(ignore_conflicts=True)``), so two schedulers racing insert it once. Due rows
+   are scheduled in chunks, one short transaction each: the chunk's rows are locked
+   (``SELECT … FOR UPDATE SKIP LOCKED`` on PostgreSQL; SQLite serialises writers with
+   ``BEGIN IMMEDIATE``) and their ``last_run`` moves forward in the same transaction.
 
 2. **Deliver** (:func:`deliveries_process`): a worker *claims* one ready delivery in a short
    transaction (row lock with SKIP LOCKED, so two workers never claim the same row), giving it a
@@ -55,12 +55,13 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.message import SafeMIMEMultipart
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from rapport.lib.validation import single_line
 from rapport.projects.models import ProjectState
+from rapport.stakeholders.models import Party
 
 from . import reports, rules, selectors, services
 from .models import Channel, CommType, Delivery, DeliveryState, PlanRow
@@ -131,72 +132,129 @@ def _due_rows():
     )
 
 
+def _plan_inputs(row) -> tuple:
+    """What a row's plan at a given ``now`` depends on: catch_up is a pure function of these."""
+    return (row.rrule, row.dtstart_local, row.project.time_zone, row.last_run or row.created_at)
+
+
 def _plan_of(row, now: datetime) -> rules.CatchUp:
-    return rules.catch_up(
-        row.rrule,
-        dtstart_local=row.dtstart_local,
-        tz=row.project.time_zone,
-        last_run=row.last_run or row.created_at,
-        now=now,
-    )
+    rrule, dtstart_local, tz, last_run = _plan_inputs(row)
+    return rules.catch_up(rrule, dtstart_local=dtstart_local, tz=tz, last_run=last_run, now=now)
+
+
+# Due rows scheduled per transaction: large enough that the queries per chunk are few, small
+# enough that SQLite's write lock (and PostgreSQL's row locks) are free again within moments.
+SCHEDULE_CHUNK = 200
 
 
 def comms_schedule(*, now: datetime | None = None) -> ScheduleResult:
     """Create the deliveries that are due by ``now`` (each exactly once) and move rows on.
 
-    A first pass reads every row without locking (pure computation); only rows with something
-    due are then locked and scheduled, one short transaction each. Rows with nothing due move
-    their ``last_run`` forward in one UPDATE (only forward, so a racing scheduler loses nothing).
+    A first pass reads every row without locking (pure computation). Rows with nothing due move
+    their ``last_run`` forward in bulk (only forward, so a racing scheduler loses nothing). Rows
+    with something due are scheduled in chunks of ``SCHEDULE_CHUNK``, one short transaction each
+    with the same few queries whatever its size (:func:`_schedule_chunk`).
+
+    If a chunk fails, its transaction is rolled back whole, deliveries and ``last_run`` together,
+    and the error propagates: earlier chunks stay done, that chunk's rows (and later ones) are
+    left where they were, and the next run schedules them, still exactly once.
     """
     now = now or timezone.now()
     result = ScheduleResult()
     idle: list[int] = []
-    for candidate in _due_rows().select_related("project"):
+    due: list[tuple[int, tuple, rules.CatchUp]] = []
+    for candidate in _due_rows().select_related("project").order_by("pk"):
         result.rows += 1
         plan = _plan_of(candidate, now)
-        if not plan.due and not plan.skipped:
+        if plan.due or plan.skipped:
+            due.append((candidate.pk, _plan_inputs(candidate), plan))
+        else:
             idle.append(candidate.pk)
-            continue
-        with transaction.atomic():
-            row = (
-                _locking(PlanRow.objects.filter(pk=candidate.pk, active=True))
-                .select_related("project")
-                .first()
-            )
-            if row is None:
-                continue  # another scheduler holds it, or it was switched off
-            plan = _plan_of(row, now)  # again, under the lock: last_run may have moved
-            if plan.skipped:
-                result.skipped_occurrences += len(plan.skipped)
-                logger.info("Plan row %s: skipped %d missed occurrences", row.pk, len(plan.skipped))
-            if plan.due:
-                recipients = selectors.row_recipients(row)
-                deliveries = [
-                    Delivery(
-                        key=rules.occurrence_key(row.pk, occurrence, party.pk),
-                        project_id=row.project_id,
-                        plan_row=row,
-                        party=party,
-                        occurrence=occurrence,
-                        channel=row.channel,
-                        comm_type=row.comm_type,
-                        email=party.email,
-                        next_attempt_at=occurrence,
-                    )
-                    for occurrence in plan.due
-                    for party in recipients
-                ]
-                keys = [d.key for d in deliveries]
-                before = Delivery.objects.filter(key__in=keys).count()
-                Delivery.objects.bulk_create(deliveries, ignore_conflicts=True)
-                result.created += Delivery.objects.filter(key__in=keys).count() - before
-            # An UPDATE, not save(): the audit log need not hear about the clock moving.
-            PlanRow.objects.filter(pk=row.pk).update(last_run=plan.handled_through)
     for start in range(0, len(idle), 500):
         PlanRow.objects.filter(pk__in=idle[start : start + 500], last_run__lt=now).update(
             last_run=now
         )
+    for start in range(0, len(due), SCHEDULE_CHUNK):
+        created, skipped = _schedule_chunk(due[start : start + SCHEDULE_CHUNK], now=now)
+        result.created += created
+        result.skipped_occurrences += skipped
     return result
+
+
+@transaction.atomic
+def _schedule_chunk(
+    chunk: list[tuple[int, tuple, rules.CatchUp]], *, now: datetime
+) -> tuple[int, int]:
+    """Lock the chunk's rows, re-plan them, create their due deliveries and move them on, in one
+    transaction. ``chunk``: (row id, plan inputs, plan) as the unlocked first pass saw them.
+    Returns (deliveries really created, occurrences skipped)."""
+    first = {pk: (inputs, plan) for pk, inputs, plan in chunk}
+    rows = list(
+        _locking(PlanRow.objects.filter(pk__in=list(first), active=True))
+        .select_related("project")
+        # A delivery needs its recipients' id and address (and their name, to order them).
+        .prefetch_related(Prefetch("audience_parties", Party.objects.only("name", "email")))
+        .order_by("pk")
+    )  # a row missing here is held by another scheduler, or was switched off meanwhile
+    plans = {}
+    skipped = 0
+    for row in rows:
+        # Again, under the lock: last_run (or the rule) may have moved since the first pass.
+        inputs, plan = first[row.pk]
+        plans[row.pk] = plan = plan if _plan_inputs(row) == inputs else _plan_of(row, now)
+        if plan.skipped:
+            skipped += len(plan.skipped)
+            logger.info("Plan row %s: skipped %d missed occurrences", row.pk, len(plan.skipped))
+    due_rows = [row for row in rows if plans[row.pk].due]
+    recipients = selectors.recipients_by_row(due_rows)
+    deliveries = [
+        Delivery(
+            key=rules.occurrence_key(row.pk, occurrence, party.pk),
+            project_id=row.project_id,
+            plan_row_id=row.pk,
+            party_id=party.pk,
+            occurrence=occurrence,
+            channel=row.channel,
+            comm_type=row.comm_type,
+            email=party.email,
+            next_attempt_at=occurrence,
+        )
+        for row in due_rows
+        for occurrence in plans[row.pk].due
+        for party in recipients[row.pk]
+    ]
+    created = 0
+    if deliveries:
+        before = _existing_keys(deliveries)
+        # ignore_conflicts still: the unique key, not this read, is what makes it exactly once.
+        # Batches bound one INSERT's size on PostgreSQL (SQLite batches smaller by itself).
+        Delivery.objects.bulk_create(
+            [d for d in deliveries if d.key not in before], ignore_conflicts=True, batch_size=1000
+        )
+        created = len(_existing_keys(deliveries)) - len(before)
+    # One UPDATE per moment rows are handled through: in practice one, ``now`` (catch_up leaves
+    # a row with a later last_run where it is). An UPDATE, not save(): the audit log need not
+    # hear about the clock moving.
+    moving: dict[datetime, list[int]] = {}
+    for row in rows:
+        if plans[row.pk].handled_through != row.last_run:
+            moving.setdefault(plans[row.pk].handled_through, []).append(row.pk)
+    for moment, pks in moving.items():
+        PlanRow.objects.filter(
+            Q(last_run__isnull=True) | Q(last_run__lt=moment), pk__in=pks
+        ).update(last_run=moment)
+    return created, skipped
+
+
+def _existing_keys(deliveries: list[Delivery]) -> set[str]:
+    """Which of these deliveries' keys are in the database: one query, its parameters bounded
+    by the rows and occurrences (not rows × recipients, which could outgrow SQLite's limit)."""
+    wanted = {d.key for d in deliveries}
+    found = Delivery.objects.filter(
+        plan_row_id__in={d.plan_row_id for d in deliveries},
+        occurrence__in={d.occurrence for d in deliveries},
+    ).values_list("key", flat=True)
+    return wanted.intersection(found)
 
 
 def comms_due(*, at: datetime, project=None) -> list[dict]:

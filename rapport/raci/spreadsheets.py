@@ -17,12 +17,12 @@ import io
 from decimal import Decimal
 
 from rapport.lib.xlsx_guard import xlsx_archive_problem
+from rapport.stakeholders.rules import neutralise, unneutralise  # one rule for every export
 
 MAX_ROWS = 20_000  # data rows in one file
 MAX_COLUMNS = 1_000  # a grid has one column per party
 MAX_CELL_CHARS = 10_000
 # Zip bombs: an XLSX's unpacked size and ratio are checked first (rapport.lib.xlsx_guard).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
@@ -46,18 +46,6 @@ def human_size(n: int) -> str:
     if n >= 1024:
         return f"{n / 1024:.0f} KB"
     return f"{n} bytes"
-
-
-def neutralise(text: str) -> str:
-    """Prefix a cell a spreadsheet would run as a formula with ', so it stays text."""
-    return "'" + text if text and text.startswith(FORMULA_STARTS) else text
-
-
-def unneutralise(text: str) -> str:
-    """Undo :func:`neutralise` on import: the ' before a formula character was ours."""
-    if len(text) > 1 and text[0] == "'" and text[1:].startswith(FORMULA_STARTS):
-        return text[1:]
-    return text
 
 
 def cell_text(value) -> str:

@@ -712,18 +712,24 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(value: str) -> str:
-    """Prefix a cell that a spreadsheet would run as a formula with a quote, so it stays text."""
-    if value and value.startswith(FORMULA_STARTS):
+    """Prefix a cell that a spreadsheet would run as a formula with a quote, so it stays text.
+    Text that already reads like a neutralised cell ("'=x") gets a quote too, so that
+    `unneutralise` gives it back whole rather than as "=x"."""
+    if value and (value.startswith(FORMULA_STARTS) or _looks_neutralised(value)):
         return "'" + value
     return value
+
+
+def _looks_neutralised(value: str) -> bool:
+    """One or more quotes, then a formula character: what `neutralise` writes."""
+    unquoted = value.lstrip("'")
+    return len(unquoted) < len(value) and unquoted.startswith(FORMULA_STARTS)
 
 
 def unneutralise(value: str) -> str:
     """Undo `neutralise` on import: a quote before a formula character was ours (or the user's
     way of saying 'text'); the rest of the cell is kept as text and never evaluated."""
-    if len(value) > 1 and value[0] == "'" and value[1:].startswith(FORMULA_STARTS):
-        return value[1:]
-    return value
+    return value[1:] if _looks_neutralised(value) else value
 
 
 def clean_cell(value: str) -> str:

@@ -193,6 +193,11 @@ def test_formula_cells_are_neutralised_with_a_quote(cell):
     assert rules.unneutralise(rules.neutralise(cell)) == cell
 
 
+@pytest.mark.parametrize("text", ["'=1+1", "'-5", "''=x", "'", "'x"])
+def test_text_that_already_starts_with_a_quote_and_a_formula_sign_reads_back_whole(text):
+    assert rules.unneutralise(rules.neutralise(text)) == text
+
+
 @given(st.text())
 def test_neutralising_then_reading_back_gives_the_same_text(text):
     assert rules.unneutralise(rules.neutralise(text)) == text
