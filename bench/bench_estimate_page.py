@@ -140,6 +140,15 @@ def main() -> None:
         url = "/o/bench/p/BIG/estimates/"
         import rapport.wsgi  # noqa: F401  (a web worker starts so: matplotlib loaded)
 
+        if os.environ.get("BENCH_PROFILE_FIRST_VIEW"):
+            import cProfile
+            import pstats
+
+            profile = cProfile.Profile()
+            profile.enable()
+            client.get(url)
+            profile.disable()
+            pstats.Stats(profile).sort_stats("cumulative").print_stats(40)
         timed("estimate page, a web worker's first view", lambda: client.get(url), runs=1)
         from rapport.estimates import report as estimate_report
 
