@@ -53,6 +53,7 @@ docs-screenshots: install
 	$(BIN)/python scripts/docs_screenshots.py
 
 bench: install
+	@scripts/system-deps.sh --bench
 	@for b in bench/bench_*.py; do [ -e "$$b" ] || continue; echo "== $$b"; RAPPORT_ENV=test $(BIN)/python "$$b" || exit 1; done
 
 lint: install

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The system parts the tests need: PostgreSQL, Chromium, poppler (PDF to image), fonts, pango.
+# The system parts the tests need: PostgreSQL, Chromium, poppler (PDF to image), fonts, pango;
+# with --bench also wrk (the HTTP load tool `make bench` uses).
 # In CI (CI=true) as root we install what is missing; otherwise we say loudly what is missing.
 set -euo pipefail
 
@@ -10,6 +11,9 @@ pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true
 command -v pdftoppm >/dev/null || missing+=(poppler-utils)
 fc-list 2>/dev/null | grep -qi dejavu || missing+=(fonts-dejavu-core)
 ldconfig -p 2>/dev/null | grep -q libpango-1.0 || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
+if [ "${1:-}" = "--bench" ]; then
+  command -v wrk >/dev/null || missing+=(wrk)
+fi
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

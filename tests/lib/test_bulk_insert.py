@@ -38,7 +38,7 @@ def test_prepared_rows_and_their_history_are_written_only_when_run(world):
     saved = Party.objects.get(pk=parties[0].pk)
     assert (saved.name, saved.email, saved.org_id) == (
         parties[0].name,
-        "p%s@example.com" % parties[0].pk,
+        f"p{parties[0].pk}@example.com",
         world.acme.pk,
     )
     entry = LogEntry.objects.get_for_object(saved).get()
