@@ -44,4 +44,4 @@ def test_list_endpoints_do_not_grow_with_rows(world, client_for, django_assert_m
         with django_assert_max_num_queries(counts[path]):
             response = client.get(path)
         assert response.status_code == 200
-    assert response.json()[0]["project"] == "ALPHA"
+    assert response.json()["items"][0]["project"] == "ALPHA"
