@@ -115,16 +115,21 @@ def s_curve_svg(
     ax = figure.add_subplot()
     _style(ax)
     ax.plot([convert(x) for x in xs], ps, color=INK, linewidth=2)
+    span = (max(xs) - min(xs)) or 1
     for key, label, colour in MARKS:
         value = result[key][kind]
+        # A mark's label reads to the right of its point, unless the target's line (and its
+        # label) is just there: then to the left, where the rising curve leaves room.
+        left = target is not None and 0 <= target - value < 0.3 * span
         ax.plot([convert(value)], [int(key[1:])], "o", color=colour, markersize=7)
         ax.annotate(
             f"{label}: {describe(value)}",
             (convert(value), int(key[1:])),
-            xytext=(8, -12 if key == "p90" else -4),
+            xytext=(-8 if left else 8, -12 if key == "p90" else -4),
             textcoords="offset points",
             fontsize=NOTE_FONT,
             color=colour,
+            ha="right" if left else "left",
         )
     base = result["base"][kind]
     # The base's and the target's labels on the sides of their lines facing away from each

@@ -45,3 +45,38 @@ def test_the_charts_name_the_levels_the_target_and_the_strongest_driver_first(wo
         assert desc.startswith("Tornado chart, widest swing first: Build from "), desc
     assert report.tornado_finish[0]["name"] == "Build"
     assert report.tornado_finish[0]["high"] > report.tornado_finish[0]["low"]
+
+
+def _anchor_of(svg: str, text: str) -> str:
+    """The text-anchor of the SVG <text> that says `text` (start when none is written)."""
+    tag = next(t for t in re.findall(r"<text[^>]*>[^<]*</text>", svg) if text in t)
+    found = re.search(r"text-anchor: (\w+)", tag)
+    return found.group(1) if found else "start"
+
+
+@pytest.mark.parametrize(("target", "anchor"), [(None, "start"), (1000.0, "start"), (101.0, "end")])
+def test_a_level_label_moves_left_of_its_point_when_the_target_line_is_just_right_of_it(
+    target, anchor
+):
+    from rapport.estimates import charts
+
+    probability = [i / 100 for i in range(101)]
+    values = [80 + p * 20 for p in probability]  # 80 to 100
+    result = {
+        "s_curve": {"cost": values, "probability": probability},
+        "p50": {"cost": 90.0},
+        "p80": {"cost": 96.0},
+        "p90": {"cost": 98.0},
+        "base": {"cost": 70.0},
+    }
+    svg = charts.s_curve_svg(
+        result,
+        kind="cost",
+        describe=lambda v: f"{v:,.0f} EUR",
+        axis_label="total cost (EUR)",
+        target=target,
+        target_label="sponsor",
+        prefix="t",
+    )
+    # Left of the point, the label cannot run over the sponsor's line and its words.
+    assert _anchor_of(svg, "P90: 98 EUR") == anchor
