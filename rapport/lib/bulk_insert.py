@@ -18,6 +18,7 @@ A name that raced in meanwhile is refused by the database's unique constraint, a
 
 from __future__ import annotations
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 
 BATCH_ROWS = 500  # rows per executemany call
@@ -54,7 +55,10 @@ def reserve_ids(model, count: int) -> list[int]:
                     "INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [table, last]
                 )
             return list(range(first, last + 1))
-    raise NotImplementedError(f"No way to reserve ids on {connection.vendor}.")
+    # Rapport runs on these two (settings.DATABASES); say so rather than guess at another.
+    raise ImproperlyConfigured(
+        f"Rapport runs on SQLite or PostgreSQL; this database is {connection.vendor}."
+    )
 
 
 class PreparedInserts:
