@@ -117,7 +117,7 @@ def main() -> None:
 
         from rapport.accounts import services as accounts
         from rapport.projects import services as projects
-        from rapport.raci import importing, selectors
+        from rapport.raci import importing, matrix_cache, selectors
 
         owner = accounts.user_create(
             email="bench@example.com", password="bench-password-123", full_name="Bench"
@@ -185,6 +185,18 @@ def main() -> None:
             f"page of 100 rows: {page / floor:.1f}x the floor (target <= 2x)"
         )
 
+        def first_view():
+            """The page as the first request after a change sees it: the worker loads and
+            checks the whole matrix again (rapport/raci/matrix_cache.py)."""
+            matrix_cache.forget_all()
+            return client.get(url)
+
+        cold, _ = timed(first_view)
+        print(
+            f"{'  first view after a change':34} {cold * 1000:8.0f} ms  "
+            f"{cold / floor:.1f}x the floor (the matrix loaded and checked again)"
+        )
+
         seconds, matrix = timed(lambda: selectors.matrix_get(project))
         print(f"{'load the matrix (8 queries)':34} {seconds * 1000:8.0f} ms")
         seconds, findings = timed(lambda: selectors.raci_findings(matrix))
@@ -193,13 +205,24 @@ def main() -> None:
             f"{'compute all checks':34} {seconds * 1000:8.0f} ms  "
             f"({counts['error']} errors, {counts['warning']} warnings)"
         )
-        seconds, _ = timed(
-            lambda: client.post(
+        letters = iter(["R", "C", "I", ""] * RUNS * 2)
+
+        def save_cell():
+            """A real change every time (the next letter of the cycle), as a PM clicking."""
+            response = client.post(
                 "/o/bench/p/BIG/raci/cell/",
-                {"activity": matrix.activities[0].id, "party": matrix.parties[0].id, "letter": "I"},
+                {
+                    "activity": matrix.activities[0].id,
+                    "party": matrix.parties[0].id,
+                    "letter": next(letters),
+                },
                 HTTP_X_REQUESTED_WITH="fetch",
             )
-        )
+            assert response.status_code == 200, response.content
+            return response
+
+        client.get(url)  # the worker holds the matrix, as after viewing the page
+        seconds, _ = timed(save_cell)
         print(
             f"{'save one cell + findings panel':34} {seconds * 1000:8.0f} ms  (target: under 30 ms)"
         )

@@ -34,6 +34,17 @@ class World:
 
 
 @pytest.fixture(autouse=True)
+def no_matrix_kept_from_another_test():
+    """Each test's database starts again (and may reuse project ids and RACI versions), so the
+    RACI matrices a worker keeps (rapport/raci/matrix_cache.py) must not outlive a test."""
+    from rapport.raci import matrix_cache
+
+    matrix_cache.forget_all()
+    yield
+    matrix_cache.forget_all()
+
+
+@pytest.fixture(autouse=True)
 def sessions_seen_once_a_day():
     """A signed-in request refreshes its session's "last seen" (a write) once a minute; on a slow
     machine a test that grows thousands of rows crosses that minute, and its query counts would

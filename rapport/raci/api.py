@@ -17,7 +17,7 @@ from rapport.lib import columns
 from rapport.stakeholders import saved_mappings
 from rapport.stakeholders.models import Outcome, Party
 
-from . import importing, selectors, services
+from . import importing, matrix_cache, selectors, services
 from .models import Activity, Phase, SipocProcess
 from .sipoc_export import sipoc_xlsx
 from .spreadsheets import XLSX_CONTENT_TYPE, FileProblem, human_size
@@ -361,10 +361,6 @@ def _finding_out(finding, matrix) -> dict:
     }
 
 
-def _findings(matrix) -> list[dict]:
-    return [_finding_out(f, matrix) for f in selectors.raci_findings(matrix)]
-
-
 def _settings_out(project) -> dict:
     settings = selectors.raci_settings_get(project)
     return {
@@ -585,7 +581,7 @@ def consulted_remove(request, project_id: int, activity_id: int, party_id: int):
 )
 def raci_get(request, project_id: int):
     project = access_project(request.user, project_id, "view")
-    matrix = selectors.matrix_get(project)
+    matrix, findings = matrix_cache.matrix_with_findings(project)
     return {
         "phases": matrix.phases,
         "activities": [
@@ -598,7 +594,7 @@ def raci_get(request, project_id: int):
             for p, letter in row.items()
         ],
         "thresholds": _settings_out(project),
-        "findings": _findings(matrix),
+        "findings": [_finding_out(f, matrix) for f in findings],
     }
 
 
@@ -637,7 +633,7 @@ def raci_cells(request, project_id: int, payload: CellsIn):
             )
         cells.append((activities[cell.activity_id], parties[cell.party_id], cell.letter))
     counts = services.raci_assign_many(actor=request.user, project=project, cells=cells)
-    summary = selectors.findings_summary(selectors.raci_findings(selectors.matrix_get(project)))
+    summary = selectors.findings_summary(matrix_cache.matrix_with_findings(project)[1])
     return {**counts, "errors": summary["error"], "warnings": summary["warning"]}
 
 
@@ -648,7 +644,8 @@ def raci_cells(request, project_id: int, payload: CellsIn):
 )
 def raci_findings(request, project_id: int, severity: str | None = None):
     project = access_project(request.user, project_id, "view")
-    found = _findings(selectors.matrix_get(project))
+    matrix, findings = matrix_cache.matrix_with_findings(project)
+    found = [_finding_out(f, matrix) for f in findings]
     if severity:
         found = [f for f in found if f["severity"] == severity]
     return found

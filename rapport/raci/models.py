@@ -237,6 +237,26 @@ class RaciSettings(models.Model):
         return {"org_id": self.project.org_id, "project_id": self.project_id}
 
 
+class MatrixVersion(models.Model):
+    """A number that changes whenever anything a project's RACI checks read changes.
+
+    Kept by the database itself: triggers on the phases, activities, letters, outcome links,
+    Consulted input, RACI settings, the project's stakeholders and outcomes, and the register's
+    names and kinds (migration 0006) add one in the same transaction as the change, whichever
+    code path made it (services, imports, bulk inserts, raw SQL). A worker may therefore keep a
+    loaded matrix and its findings for as long as this number is the same (see
+    rapport/raci/matrix_cache.py). ``project_id`` is a plain number, not a foreign key, so that
+    deleting a project never races with its own triggers; a row left by a deleted project is
+    harmless.
+    """
+
+    project_id = models.BigIntegerField(primary_key=True)
+    version = models.BigIntegerField(default=0)
+
+    def __str__(self):
+        return f"RACI of project {self.project_id}: version {self.version}"
+
+
 class RaciImport(models.Model):
     """An uploaded RACI spreadsheet between preview and import. The file is kept in the database so
     that any app server can apply it; pending imports older than a day are deleted."""

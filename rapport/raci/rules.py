@@ -19,6 +19,7 @@ The checks run on a compact form (per activity, a dict of party id to letter; se
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -446,6 +447,95 @@ def raci_check_rows(
             if outcome_id not in served
         ]
     )
+
+
+PARTY_CODES = frozenset({"overloaded", "customer-not-in-raci", "key-customer-not-informed"})
+
+
+def raci_recheck_cell(
+    activities: Sequence[Any],
+    parties: Sequence[Any],
+    letters: Mapping[Hashable, Mapping[Hashable, str]],
+    findings: Sequence[Finding],
+    activity_id: Hashable,
+    party_id: Hashable,
+    thresholds: Thresholds = Thresholds(),  # noqa: B008 - frozen, so a shared default is safe
+    inputs: Mapping[Hashable, Collection[Hashable]] | None = None,
+) -> list[Finding]:
+    """The findings after one cell changed, re-checking only what that cell can change.
+
+    ``findings`` are what :func:`raci_check_rows` gave before the change; ``letters`` are the
+    letters after it (the other arguments as for :func:`raci_check_rows`, unchanged). A cell can
+    change only its activity's findings and its party's own findings (its load, and whether a
+    customer is in the RACI and on the milestones and decisions): those are worked out again,
+    the rest is kept, and the result is in the order, and equal to, a full check.
+    The party must be one of ``parties``.
+    """
+    inputs = inputs or {}
+    activity_index = {activity.id: index for index, activity in enumerate(activities)}
+    party_index = {party.id: index for index, party in enumerate(parties)}
+    activity = activities[activity_index[activity_id]]
+    party = parties[party_index[party_id]]
+
+    # The activity's findings: the checks on a matrix of that one row.
+    row = letters.get(activity_id) or {}
+    row_findings = [
+        finding
+        for finding in raci_check_rows(
+            [activity], parties, {activity_id: row} if row else {}, thresholds, (), inputs
+        )
+        if finding.activity_id == activity_id
+    ]
+    # The party's own findings, from its letters across the whole matrix.
+    open_total = load = 0
+    held = on_key = has_key_activity = False
+    for each in activities:
+        key_kind = each.kind in KEY_KINDS
+        has_key_activity = has_key_activity or key_kind
+        if each.is_open:
+            open_total += 1
+        letter = (letters.get(each.id) or {}).get(party_id)
+        if letter is None:
+            continue
+        held = True
+        on_key = on_key or key_kind
+        if each.is_open and letter in ("R", "A"):
+            load += 1
+    party_own = _party_findings(
+        [party],
+        {party_id} if held else set(),
+        {party_id} if on_key else set(),
+        {party_id: load},
+        open_total,
+        has_key_activity,
+        thresholds,
+    )
+
+    def place(finding: Finding) -> tuple[int, int]:
+        """Where a finding goes: errors, then row warnings, both in activity order; then the
+        parties' own findings in column order; then the outcomes' (kept where they were)."""
+        if finding.activity_id is not None:
+            return (0 if finding.severity == "error" else 1, activity_index[finding.activity_id])
+        if finding.code in PARTY_CODES:
+            return (2, party_index[finding.party_id])
+        return (3, 0)
+
+    kept = [
+        finding
+        for finding in findings
+        if finding.activity_id != activity_id
+        and not (finding.activity_id is None and finding.party_id == party_id)
+    ]
+    result = list(kept)
+    places = [place(finding) for finding in kept]
+    for finding in [*row_findings, *party_own]:
+        where = place(finding)
+        # After everything that comes before it or with it (findings of one place keep the
+        # order the checks gave them).
+        position = bisect.bisect_right(places, where)
+        result.insert(position, finding)
+        places.insert(position, where)
+    return result
 
 
 def _party_findings(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 
-from django.db.models import F
+from django.db.models import Count, F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 
@@ -246,6 +246,19 @@ def matrix_get(project) -> Matrix:
         outcomes=outcomes,
         thresholds=thresholds_of(settings),
         assignment_count=count,
+    )
+
+
+def open_activities_without_one_accountable(project) -> int:
+    """How many open activities have no Accountable or more than one: exactly the RACI errors
+    (``no-accountable``, ``multiple-accountable``) that :func:`raci_findings` reports on open
+    activities, counted in one query instead of loading the matrix. The overview and the
+    project's health read this on every view, whatever the size of the RACI."""
+    return (
+        Activity.objects.filter(project=project, status__in=OPEN_STATUSES)
+        .annotate(accountable=Count("assignments", filter=Q(assignments__letter="A")))
+        .exclude(accountable=1)
+        .count()
     )
 
 

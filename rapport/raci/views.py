@@ -24,7 +24,7 @@ from rapport.stakeholders import saved_mappings
 from rapport.stakeholders.models import Outcome, Party, ProjectStakeholder
 from rapport.stakeholders.views import save_mapping_from_preview
 
-from . import importing, selectors, services, spreadsheets, timeline
+from . import importing, matrix_cache, selectors, services, spreadsheets, timeline
 from . import render as matrix_render
 from .forms import (
     ActivityForm,
@@ -130,10 +130,12 @@ class MatrixFilters:
         return chosen
 
 
-def _findings_context(project, matrix, findings, params: dict | None = None):
+def _findings_context(project, matrix, findings, params: dict | None = None, *, every=False):
     """The findings panel: each finding with a link to where it is in the matrix (keeping the
-    filters that still show it)."""
+    filters that still show it). Links are made for the findings the panel shows, or for
+    ``every`` one (the findings page): a big matrix has thousands."""
     params = dict(params or {})
+    plan_link = _url("comms-plan", project) + "#informed"
     base = _url("raci-matrix", project)
     activity_names = {a.id: a.name for a in matrix.activities}
     outcome_titles = {o.id: o.title for o in matrix.outcomes}
@@ -141,14 +143,14 @@ def _findings_context(project, matrix, findings, params: dict | None = None):
     row_qs = urlencode({k: v for k, v in params.items() if k != "phase"})
     column_qs = urlencode({k: v for k, v in params.items() if k not in ("q", "who")})
     items = []
-    for finding in findings:
+    for finding in findings if every else findings[:FINDINGS_SHOWN]:
         if finding.code == "signed-off-without-input":
             link = _url("raci-activity-consulted", project, finding.activity_id)
             link += f"#party-{finding.party_id}"
             about = activity_names.get(finding.activity_id)
         elif finding.code == "key-customer-not-informed":
             # Keeping a key customer aware is the communication plan's job: go there.
-            link = _url("comms-plan", project) + "#informed"
+            link = plan_link
             about = party_names.get(finding.party_id)
         elif finding.activity_id is not None:
             link = f"{base}?{row_qs + '&' if row_qs else ''}at={finding.activity_id}#a{finding.activity_id}"
@@ -171,8 +173,7 @@ def _findings_context(project, matrix, findings, params: dict | None = None):
 
 @project_view("view")
 def matrix_page(request, project):
-    matrix = selectors.matrix_get(project)
-    findings = selectors.raci_findings(matrix)
+    matrix, findings = matrix_cache.matrix_with_findings(project)
     filters = MatrixFilters(request.GET, matrix)
     parties = filters.parties(matrix)
     groups, rows = selectors.matrix_rows(matrix, group_by=filters.group, phase_id=filters.phase)
@@ -253,7 +254,9 @@ def cell(request, project):
     activity.project = project
     letter = (request.POST.get("letter") or "").strip().upper()
     try:
-        services.raci_assign(actor=request.user, activity=activity, party=party, letter=letter)
+        stored, matrix, found = matrix_cache.cell_assign(
+            actor=request.user, activity=activity, party=party, letter=letter
+        )
     except ValidationError as error:
         if wants_fragment:
             return HttpResponseBadRequest(
@@ -263,15 +266,12 @@ def cell(request, project):
         return redirect(_url("raci-matrix", project))
     if not wants_fragment:
         return redirect(_url("raci-matrix", project) + f"?at={activity.pk}#a{activity.pk}")
-    matrix = selectors.matrix_get(project)
-    found = selectors.raci_findings(matrix)
     filters = MatrixFilters(_query_dict(request.POST.get("filters", "")), matrix)
     response = render(
         request,
         "raci/_findings.html",
         {"project": project, **_findings_context(project, matrix, found, filters.params())},
     )
-    stored = matrix.letters.get(activity.pk, {}).get(party.pk, "")
     response["X-Raci-Letter"] = stored
     return response
 
@@ -282,9 +282,8 @@ def _query_dict(text: str):
 
 @project_view("view")
 def findings_page(request, project):
-    matrix = selectors.matrix_get(project)
-    found = selectors.raci_findings(matrix)
-    context = _findings_context(project, matrix, found)
+    matrix, found = matrix_cache.matrix_with_findings(project)
+    context = _findings_context(project, matrix, found, every=True)
     if request.htmx:
         return render(request, "raci/_findings.html", {"project": project, **context})
     return render(request, "raci/findings.html", {"project": project, **context})

@@ -170,10 +170,9 @@ def _raci_errors(project, *, has_activities: bool, open_ids: set) -> int | None:
         return None
     if not open_ids:
         return 0
-    from rapport.raci.selectors import matrix_get, raci_findings
+    from rapport.raci.selectors import open_activities_without_one_accountable
 
-    findings = raci_findings(matrix_get(project))
-    return sum(1 for f in findings if f.severity == "error" and f.activity_id in open_ids)
+    return open_activities_without_one_accountable(project)
 
 
 def _commitments(project, today: date, now: datetime, window_days: int) -> dict:
