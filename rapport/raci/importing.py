@@ -868,6 +868,7 @@ def apply_import(*, actor, project, plan: ImportPlan, only_valid: bool = False) 
     inserts.add(log.entries)
 
     with transaction.atomic():
+        services.matrix_lock(project.pk)  # before any row is written: see there
         inserts.run()
         _update_existing_activities(actor, plan, chosen, activity_ids, existing_ids, phases)
         counts = assignments_replace(

@@ -60,7 +60,7 @@ def cell_assign(
     matrix and findings after the change."""
     project = activity.project
     with transaction.atomic():
-        before = matrix_version(project)
+        before = services.matrix_lock(project.pk)  # nobody else changes the RACI until commit
         assignment = services.raci_assign(
             actor=actor, activity=activity, party=party, letter=letter
         )
@@ -74,8 +74,9 @@ def cell_assign(
     old = row.get(party.pk, "")
     on_project = any(p.id == party.pk and p.on_project for p in matrix.parties)
     if after != before + (old != stored) or not on_project:
-        # Someone else changed the RACI meanwhile, or the party is a column only while it holds
-        # letters here (clearing its last one removes the column): load it again.
+        # The kept matrix is not the one just changed (a trigger moved the version more than
+        # this one cell would), or the party is a column only while it holds letters here
+        # (clearing its last one removes the column): load it again.
         return (stored, *matrix_with_findings(project))
     if stored:
         row[party.pk] = stored

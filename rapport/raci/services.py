@@ -23,6 +23,7 @@ from .models import (
     Assignment,
     ConsultedInput,
     FlowKind,
+    MatrixVersion,
     Phase,
     RaciSettings,
     SipocCustomer,
@@ -50,6 +51,22 @@ ACTIVITY_FIELDS = (
 )
 
 
+def matrix_lock(project_id: int) -> int:
+    """Hold the project's RACI version row until the transaction ends; returns the version.
+
+    Every write to a RACI takes it first. The version triggers take it anyway at the first row
+    a write changes; a writer that held a cell or an activity while waiting for it could deadlock
+    on PostgreSQL with one that holds it while waiting for that row. Taken first, it makes the
+    writers of one matrix queue instead. On SQLite writers never overlap (BEGIN IMMEDIATE)."""
+    MatrixVersion.objects.bulk_create([MatrixVersion(project_id=project_id)], ignore_conflicts=True)
+    return (
+        MatrixVersion.objects.select_for_update()
+        .filter(pk=project_id)
+        .values_list("version", flat=True)
+        .get()
+    )
+
+
 def _next_position(queryset) -> int:
     return (queryset.aggregate(m=Max("position"))["m"] or 0) + 1
 
@@ -75,6 +92,7 @@ def _check_phase_name(project, name: str, *, exclude_pk=None) -> None:
 
 @transaction.atomic
 def phase_create(*, actor, project, name: str) -> Phase:
+    matrix_lock(project.pk)
     name = (name or "").strip()
     _check_phase_name(project, name)
     phase = Phase(project=project, name=name, position=_next_position(project.phases))
@@ -86,6 +104,7 @@ def phase_create(*, actor, project, name: str) -> Phase:
 def activity_create(*, actor, project, name: str, phase: Phase | None = None, **fields) -> Activity:
     """Add an activity at the end of the project (or of its phase). The baseline dates default to
     the first planned dates, so later slips are measured against what was first agreed."""
+    matrix_lock(project.pk)
     unknown = set(fields) - set(ACTIVITY_FIELDS)
     if unknown:
         raise field_error("activity", f"Unknown activity fields: {', '.join(sorted(unknown))}")
@@ -163,10 +182,11 @@ def phases_prepare_many(
 
 @transaction.atomic
 def activity_update(*, actor, activity: Activity, **fields) -> Activity:
+    matrix_lock(activity.project_id)
     unknown = set(fields) - set(ACTIVITY_FIELDS) - {"phase"}
     if unknown:
         raise field_error("activity", f"Unknown activity fields: {', '.join(sorted(unknown))}")
-    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    activity = Activity.objects.select_for_update(no_key=True).get(pk=activity.pk)
     for name, value in fields.items():
         setattr(activity, name, value.strip() if isinstance(value, str) else value)
 
@@ -181,6 +201,7 @@ def activity_update(*, actor, activity: Activity, **fields) -> Activity:
 
 @transaction.atomic
 def activity_delete(*, actor, activity: Activity) -> None:
+    matrix_lock(activity.project_id)
     with acting_as(actor):
         activity.delete()
 
@@ -188,6 +209,7 @@ def activity_delete(*, actor, activity: Activity) -> None:
 @transaction.atomic
 def phase_update(*, actor, phase: Phase, name: str) -> Phase:
     """Rename a phase."""
+    matrix_lock(phase.project_id)
     name = (name or "").strip()
 
     def check_name():
@@ -202,6 +224,7 @@ def phase_update(*, actor, phase: Phase, name: str) -> Phase:
 @transaction.atomic
 def phase_delete(*, actor, phase: Phase) -> None:
     """Delete a phase; its activities stay, without a phase."""
+    matrix_lock(phase.project_id)
     with acting_as(actor):
         for activity in phase.activities.select_related("project"):
             activity.phase = None
@@ -230,7 +253,8 @@ def _swap_positions(items: list, item, direction: str) -> bool:
 @transaction.atomic
 def phase_move(*, actor, phase: Phase, direction: str) -> bool:
     """Move a phase one place up or down; False when it is first (last) already."""
-    phases = list(Phase.objects.select_for_update().filter(project_id=phase.project_id))
+    matrix_lock(phase.project_id)
+    phases = list(Phase.objects.select_for_update(no_key=True).filter(project_id=phase.project_id))
     with acting_as(actor):
         return _swap_positions(phases, phase, direction)
 
@@ -238,8 +262,9 @@ def phase_move(*, actor, phase: Phase, direction: str) -> bool:
 @transaction.atomic
 def activity_move(*, actor, activity: Activity, direction: str) -> bool:
     """Move an activity one place up or down within its phase; False at the end already."""
+    matrix_lock(activity.project_id)
     siblings = list(
-        Activity.objects.select_for_update()
+        Activity.objects.select_for_update(no_key=True)
         .select_related("project")
         .filter(project_id=activity.project_id, phase_id=activity.phase_id)
         .order_by("position", "pk")
@@ -251,6 +276,7 @@ def activity_move(*, actor, activity: Activity, direction: str) -> bool:
 @transaction.atomic
 def activity_outcomes_set(*, actor, activity: Activity, outcomes) -> Activity:
     """Link the activity to exactly these customer outcomes of its project."""
+    matrix_lock(activity.project_id)
     outcomes = list(outcomes)
     if any(outcome.project_id != activity.project_id for outcome in outcomes):
         raise field_error("outcomes", "That outcome belongs to another project.")
@@ -300,6 +326,7 @@ def raci_assign(
     The party must be one of the project's stakeholders (a party that left the project keeps
     its letters, which can still be changed or cleared). Returns the assignment, None when cleared.
     """
+    matrix_lock(activity.project_id)
     letter = _clean_letter(letter)
     project = activity.project
     current = Assignment.objects.select_for_update().filter(activity=activity, party=party).first()
@@ -338,6 +365,7 @@ def consulted_input_record(
 ) -> ConsultedInput:
     """Record that `party`, Consulted on `activity`, gave their input on `given_on` (and what
     it was). Recording again for the same party and activity replaces the date and note."""
+    matrix_lock(activity.project_id)
     if party.org_id != activity.project.org_id:
         raise field_error("party", "That party is in another organisation's register.")
     if not Assignment.objects.filter(activity=activity, party=party, letter="C").exists():
@@ -386,6 +414,7 @@ def consulted_input_record(
 @transaction.atomic
 def consulted_input_remove(*, actor, activity: Activity, party: Party) -> None:
     """Forget a recorded input (recorded by mistake); the history keeps it."""
+    matrix_lock(activity.project_id)
     current = ConsultedInput.objects.filter(activity=activity, party=party).first()
     if current is not None:
         current.activity, current.party = activity, party
@@ -400,6 +429,7 @@ def raci_assign_many(*, actor, project, cells) -> dict[str, int]:
     Every cell is checked before anything is written; the first bad one refuses them all with
     the activity and party it names.
     """
+    matrix_lock(project.pk)
     cells = list(cells)
     seen: dict[tuple[int, int], str | None] = {}
     for activity, party, letter in cells:
@@ -436,6 +466,7 @@ SETTINGS_FIELDS = ("max_consulted", "overload_percent", "key_level")
 @transaction.atomic
 def raci_settings_update(*, actor, project, **fields) -> RaciSettings:
     """Change the project's RACI thresholds (creating its settings on first change)."""
+    matrix_lock(project.pk)
     unknown = set(fields) - set(SETTINGS_FIELDS)
     if unknown:
         raise field_error("settings", f"Unknown RACI settings: {', '.join(sorted(unknown))}")

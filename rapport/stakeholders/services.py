@@ -233,7 +233,7 @@ def _party_create(org, name: str, categories=None, **fields) -> Party:
 def _party_update(party: Party, categories=None, **fields) -> Party:
     refuse_unknown_fields(fields, PARTY_FIELDS, "party")
     categories = None if categories is None else _check_categories(party.org, categories)
-    party = Party.objects.select_for_update().get(pk=party.pk)
+    party = Party.objects.select_for_update(no_key=True).get(pk=party.pk)
     for name, value in strip_text_fields(fields).items():
         setattr(party, name, value)
     return _party_save(party, categories)
@@ -607,7 +607,7 @@ def outcome_update(*, actor, outcome: Outcome, stakeholders=None, **fields) -> O
     pending, the answers of those who stay are kept)."""
     refuse_unknown_fields(fields, OUTCOME_FIELDS, "outcome")
     project = outcome.project
-    outcome = Outcome.objects.select_for_update().get(pk=outcome.pk)
+    outcome = Outcome.objects.select_for_update(no_key=True).get(pk=outcome.pk)
     outcome.project = project
     for name, value in strip_text_fields(fields).items():
         setattr(outcome, name, value)
@@ -766,7 +766,7 @@ def party_preferences_set(
         # Zero a week is not a preference a plan can meet; leave it empty to use the threshold.
         raise field_error("max_per_week", "At most per week must be 1 or more, or left empty.")
     with acting_as(actor):
-        party = Party.objects.select_for_update().get(pk=party.pk)
+        party = Party.objects.select_for_update(no_key=True).get(pk=party.pk)
         party.preferred_channel = (preferred_channel or "").strip()
         party.max_per_week = max_per_week
         party.quiet_days = ",".join(days)
