@@ -26,6 +26,7 @@ from . import rules, selectors, services
 from .models import MatrixVersion
 
 KEPT_PER_WORKER = 16  # matrices; a 1,000 x 200 one holds about 5 MB
+LOAD_ATTEMPTS = 3  # loads of a matrix that others keep changing meanwhile (see _load_unchanged)
 
 _kept: OrderedDict[int, tuple[int, selectors.Matrix, list[rules.Finding]]] = OrderedDict()
 _lock = threading.Lock()
@@ -43,11 +44,12 @@ def matrix_with_findings(project) -> tuple[selectors.Matrix, list[rules.Finding]
     version = matrix_version(project)
     kept = _kept_at(project.pk, version)
     if kept is None:
-        matrix = selectors.matrix_get(project)
+        matrix, version = _load_unchanged(project, version)
         findings = selectors.raci_findings(matrix)
-        # Read inside a transaction, the matrix may hold changes that roll back: keep it only
-        # once they are committed (at once outside a transaction).
-        transaction.on_commit(lambda: _keep(project.pk, version, matrix, findings))
+        if version is not None:
+            # Read inside a transaction, the matrix may hold changes that roll back: keep it
+            # only once they are committed (at once outside a transaction).
+            transaction.on_commit(lambda: _keep(project.pk, version, matrix, findings))
     else:
         matrix, findings = kept
     return replace(matrix, project=project), findings
@@ -105,6 +107,20 @@ def cell_assign(
     # Kept only once the change is committed (a request-wide transaction may still roll back).
     transaction.on_commit(lambda: _keep(project.pk, after, matrix, findings))
     return stored, replace(matrix, project=project), findings
+
+
+def _load_unchanged(project, version: int) -> tuple[selectors.Matrix, int | None]:
+    """The matrix as it was at one version: loading takes several queries, and a change committed
+    between them (a new activity and its letters, say) would give a matrix that is half one and
+    half the other. The version read again after loading tells; then it is loaded again. After
+    LOAD_ATTEMPTS, the last load is used for this request and not kept (version None)."""
+    for _ in range(LOAD_ATTEMPTS):
+        matrix = selectors.matrix_get(project)
+        now = matrix_version(project)
+        if now == version:
+            return matrix, version
+        version = now
+    return matrix, None
 
 
 def forget_all() -> None:

@@ -192,3 +192,26 @@ def test_a_save_after_someone_else_changed_the_matrix_loads_it_again(
     kept, findings = matrix_cache.matrix_with_findings(world.alpha)
     assert "Renamed elsewhere" in {p.name for p in kept.phases}
     assert findings == selectors.raci_findings(selectors.matrix_get(world.alpha))
+
+
+def test_a_change_committed_while_the_matrix_loads_is_never_kept_half_done(
+    world, small, monkeypatch, django_capture_on_commit_callbacks
+):
+    load = selectors.matrix_get
+    loads = []
+
+    def load_while_someone_writes(project):
+        matrix = load(project)
+        if not loads:  # someone gives a letter just after the first load
+            assign(world, small, "build", "ann", "A")
+        loads.append(matrix)
+        return matrix
+
+    monkeypatch.setattr(selectors, "matrix_get", load_while_someone_writes)
+    with django_capture_on_commit_callbacks(execute=True):
+        matrix, _ = matrix_cache.matrix_with_findings(world.alpha)
+    assert len(loads) == 2  # loaded again: the version moved while loading
+    assert matrix.letters == load(world.alpha).letters
+    monkeypatch.setattr(selectors, "matrix_get", load)
+    kept, _ = matrix_cache.matrix_with_findings(world.alpha)
+    assert kept.letters == matrix.letters
