@@ -23,6 +23,7 @@ def test_a_manager_plans_a_weekly_report_for_a_customer(world, sign_in, live_ser
     expect(page.get_by_role("heading", level=1)).to_have_text("Communication plan")
     assert serious_accessibility_violations(page) == []
     page.get_by_role("link", name="Add a communication").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Add a communication")
     assert serious_accessibility_violations(page) == []
 
     page.get_by_label("Bea Business-Lead").check()
@@ -55,6 +56,7 @@ def test_a_manager_publishes_a_status_after_saying_what_is_not_going_well_and_pr
     page.goto(live_server.url + "/o/acme/p/ALPHA/status/")
     assert serious_accessibility_violations(page) == []
     page.get_by_role("link", name="Write a status update").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Write a status update")
     assert serious_accessibility_violations(page) == []
     page.get_by_label("Overall colour").select_option("amber")
     page.get_by_label("Overall narrative").fill("Requirements done; hosting is late.")

@@ -74,4 +74,5 @@ def test_the_project_lessons_page_has_no_serious_accessibility_issues(world, sig
     expect(page.get_by_role("heading", level=1)).to_have_text("Lessons learned")
     assert serious_accessibility_violations(page) == []
     page.get_by_role("link", name="Capture a lesson").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Capture a lesson")
     assert serious_accessibility_violations(page) == []

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from rapport.comms import services as comms
 from rapport.relations import services as relations
@@ -50,6 +51,7 @@ def test_a_stakeholder_rates_a_call_and_the_pm_sees_the_trend_and_the_slas(
     # Kim, no account: from her portal to the pulse page, rates the call.
     page.goto(f"{live_server.url}/portal/{token}/")
     page.get_by_role("link", name="Tell us how satisfied you are").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("How satisfied are you")
     assert serious_accessibility_violations(page) == []
     page.locator("a[href^='?about=interaction']").click()
     page.get_by_label("2 – unhappy").check()
