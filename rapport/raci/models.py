@@ -248,6 +248,10 @@ class MatrixVersion(models.Model):
     rapport/raci/matrix_cache.py). ``project_id`` is a plain number, not a foreign key, so that
     deleting a project never races with its own triggers; a row left by a deleted project is
     harmless.
+
+    When the checks start to read another table or column, a new migration must add it to the
+    triggers, and tests/raci/test_matrix_kept.py's CHANGES a change of it: otherwise a kept
+    matrix would be shown after that change.
     """
 
     project_id = models.BigIntegerField(primary_key=True)
