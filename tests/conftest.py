@@ -34,14 +34,19 @@ class World:
 
 
 @pytest.fixture(autouse=True)
-def no_matrix_kept_from_another_test():
-    """Each test's database starts again (and may reuse project ids and RACI versions), so the
-    RACI matrices a worker keeps (rapport/raci/matrix_cache.py) must not outlive a test."""
+def nothing_kept_from_another_test():
+    """Each test's database starts again (and may reuse project ids and version numbers), so
+    what a worker keeps while its version is unchanged (the RACI matrices of
+    rapport/raci/matrix_cache.py, the healths of rapport/status/health_kept.py) must not
+    outlive a test."""
     from rapport.raci import matrix_cache
+    from rapport.status import health_kept
 
     matrix_cache.forget_all()
+    health_kept.forget_all()
     yield
     matrix_cache.forget_all()
+    health_kept.forget_all()
 
 
 @pytest.fixture(autouse=True)

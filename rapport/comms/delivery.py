@@ -223,6 +223,9 @@ def _schedule_chunk(
         for occurrence in plans[row.pk].due
         for party in recipients[row.pk]
     ]
+    # In project order: each insert moves its project's evidence version (a row lock until
+    # commit), so two schedulers inserting for the same projects queue instead of deadlocking.
+    deliveries.sort(key=lambda d: d.project_id)
     created = 0
     if deliveries:
         before = _existing_keys(deliveries)

@@ -54,9 +54,10 @@ REBUILT = {"contenttypes.contenttype", "auth.permission"}
 # cannot read them anyway.
 NOT_COPIED = {
     "sessions.session",
-    # Numbers the database's triggers keep as RACI rows change: the restore's own inserts make
-    # them again (copied, they would collide with those).
+    # Numbers the database's triggers keep as RACI and evidence rows change: the restore's own
+    # inserts make them again (copied, they would collide with those).
     "raci.matrixversion",
+    "status.evidenceversion",
 }
 BATCH = 1000
 

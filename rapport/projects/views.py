@@ -10,7 +10,8 @@ from rapport.lib.audit import describe_entry, history_for_project
 from rapport.lib.forms import add_service_errors
 from rapport.lib.pagination import paginate
 from rapport.raci.selectors import milestones_next
-from rapport.status.selectors import project_health, project_today
+from rapport.status.health_kept import project_health_now
+from rapport.status.selectors import project_today
 
 from . import rules, services
 from .forms import DeleteProjectForm, MemberForm, MemberRoleForm, NewProjectForm, ProjectForm
@@ -62,7 +63,7 @@ def project_home(request, project):
     memberships = project.memberships.select_related("user")
     recent = [describe_entry(e) for e in history_for_project(project.pk)[:5]]
     # The overview leads with honest status: reported colour beside the evidence.
-    health = project_health(project)
+    health = project_health_now(project)
     # Meetings sit above projects on the staircase: their open actions are asked for here.
     from rapport.meetings.selectors import action_list
 

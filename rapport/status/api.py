@@ -14,6 +14,7 @@ from rapport.projects.models import ProjectState
 from rapport.stakeholders.models import Party
 
 from . import selectors, services
+from .health_kept import project_health_now
 from .models import Risk, StatusUpdate
 
 router = Router(tags=["status"])
@@ -220,7 +221,7 @@ def _update(project, status_update_id) -> StatusUpdate:
 )
 def project_health(request, project_id: int):
     project = access_project(request.user, project_id, "view")
-    return selectors.project_health(project).to_dict()
+    return project_health_now(project).to_dict()
 
 
 @router.get("/projects/{project_id}/status-updates", response=list[StatusUpdateOut])

@@ -287,6 +287,30 @@ class HealthConfig(models.Model):
         return {"org_id": self.project.org_id, "project_id": self.project_id}
 
 
+class EvidenceVersion(models.Model):
+    """A number that changes whenever anything a project's evidence reads changes.
+
+    Kept by the database itself: triggers on the status updates and their decisions, health
+    settings, risks, activities and Accountable letters, promises and renegotiations,
+    deliveries and feedback, status meetings and their invitees, the decision log, agreements,
+    obligations and breaches, pulses, the project's stakeholders and their names (migration
+    0003) add one in the same transaction as the change, whichever code path made it. A worker
+    may therefore keep a project's computed health while this number, the minute and the
+    project's own budget and time zone are the same (see rapport/status/health_kept.py).
+    ``project_id`` is a plain number, not a foreign key, like raci.MatrixVersion.
+
+    When the evidence starts to read another table or column, a new migration must add it to the
+    triggers, and tests/status/test_health_kept.py's CHANGES a change of it: otherwise a kept
+    health would be shown after that change.
+    """
+
+    project_id = models.BigIntegerField(primary_key=True)
+    version = models.BigIntegerField(default=0)
+
+    def __str__(self):
+        return f"Evidence of project {self.project_id}: version {self.version}"
+
+
 class EvidenceSnapshot(models.Model):
     """Reported colour against the evidence at one moment: the history on the board and in the
     dashboard charts. Taken on every publication and by the periodic run (`rapport comms deliver`)."""

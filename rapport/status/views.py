@@ -22,6 +22,7 @@ from .forms import (
     StatusUpdateForm,
     item_rows,
 )
+from .health_kept import project_health_now
 from .models import Risk
 
 
@@ -35,7 +36,7 @@ def _home(project):
 
 @project_view("view")
 def status_home(request, project):
-    health = selectors.project_health(project)
+    health = project_health_now(project)
     updates = list(selectors.status_list(project)[:20])
     return render(
         request,
