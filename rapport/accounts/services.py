@@ -106,7 +106,7 @@ def org_member_set_role(*, actor, org: Organisation, user, role: str) -> OrgMemb
     if role not in OrgRole.values:
         raise field_error("role", f"Role must be one of {', '.join(OrgRole.values)}.")
     _lock_members(org)
-    membership = org.memberships.select_for_update().filter(user=user).first()
+    membership = org.memberships.select_for_update(of=("self",)).filter(user=user).first()
     if membership is None:
         raise field_error("user", f"{user.email} is not a member of {org.name}.")
     if membership.role == OrgRole.OWNER and role != OrgRole.OWNER and _owner_count(org) == 1:

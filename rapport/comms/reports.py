@@ -531,7 +531,7 @@ def render_fragment(
 _fonts = threading.local()
 
 
-def _font_config():
+def font_config():
     """One WeasyPrint font configuration per thread, kept: building it looks up the system's
     fonts again for every PDF (measured ~3× slower for a one-page report)."""
     from weasyprint.text.fonts import FontConfiguration
@@ -548,7 +548,7 @@ def render_pdf(data: ReportData, *, recipient: Recipient, comm_type: str, **kwar
     html = render_report(
         data, recipient=recipient, comm_type=comm_type, medium="pdf", **kwargs
     ).html
-    return HTML(string=html, base_url=settings.SITE_URL).write_pdf(font_config=_font_config())
+    return HTML(string=html, base_url=settings.SITE_URL).write_pdf(font_config=font_config())
 
 
 def _tidy(text: str) -> str:

@@ -120,7 +120,7 @@ def plan_row_update(
     """Change a row. Occurrences already scheduled keep their deliveries; the new cadence applies
     from now on (no backlog from an earlier start date)."""
     refuse_unknown_fields(fields, PLAN_FIELDS, "plan row")
-    row = PlanRow.objects.select_for_update().select_related("project").get(pk=row.pk)
+    row = PlanRow.objects.select_for_update(of=("self",)).select_related("project").get(pk=row.pk)
     for name, value in fields.items():
         setattr(row, name, value.strip() if isinstance(value, str) else value)
     if audience_category is not ...:
@@ -160,7 +160,7 @@ def report_send_now(*, actor, row: PlanRow, now: datetime | None = None) -> list
 
     from .tasks import deliver_due
 
-    row = PlanRow.objects.select_for_update().select_related("project").get(pk=row.pk)
+    row = PlanRow.objects.select_for_update(of=("self",)).select_related("project").get(pk=row.pk)
     if not row.is_delivered:
         raise ValidationError("A status meeting is not sent; it is in the calendar.")
     if status_current(row.project) is None:
@@ -294,7 +294,11 @@ def portal_password_set(*, link: PortalLink, password: str, set_by=None) -> Port
     Only from the link itself, and not by the project's team (``set_by``: whoever is signed in
     to Rapport in that browser): a password set by the PM would lock the stakeholder out.
     """
-    link = PortalLink.objects.select_for_update().select_related("party", "project").get(pk=link.pk)
+    link = (
+        PortalLink.objects.select_for_update(of=("self",))
+        .select_related("party", "project")
+        .get(pk=link.pk)
+    )
     if link.revoked_at is not None:
         raise ValidationError("This link has been revoked.")
     if selectors.portal_opened_by_the_team(set_by, link.project):
@@ -371,7 +375,11 @@ def feedback_record(
     ``token``: the e-mailed token the portal was opened with. The answer is recorded as given
     through the party's own link, the only kind the evidence counts.
     """
-    delivery = Delivery.objects.select_for_update().select_related("project").get(pk=delivery.pk)
+    delivery = (
+        Delivery.objects.select_for_update(of=("self",))
+        .select_related("project")
+        .get(pk=delivery.pk)
+    )
     if delivery.party_id != party.pk or delivery.state != DeliveryState.SENT:
         raise ValidationError("This report was not sent to you.")
     if selectors.portal_opened_by_the_team(answered_by, delivery.project):
@@ -408,7 +416,11 @@ def feedback_record(
 
 
 def _comment(feedback: Feedback) -> Feedback:
-    feedback = Feedback.objects.select_for_update().select_related("project").get(pk=feedback.pk)
+    feedback = (
+        Feedback.objects.select_for_update(of=("self",))
+        .select_related("project")
+        .get(pk=feedback.pk)
+    )
     if not feedback.comment:
         raise ValidationError("There is no comment to answer on this report.")
     return feedback

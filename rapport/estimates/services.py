@@ -60,7 +60,7 @@ def _reason(reason) -> str:
 
 def _lock(project) -> Project:
     """Estimate writes of one project happen one at a time, so version numbers never clash."""
-    return Project.objects.select_for_update().select_related("org").get(pk=project.pk)
+    return Project.objects.select_for_update(of=("self",)).select_related("org").get(pk=project.pk)
 
 
 def _decimal(value, field: str, label: str) -> Decimal:

@@ -146,7 +146,11 @@ def expert_update(*, actor, expert: Expert, new_areas=(), **fields) -> Expert:
     if unknown:
         raise ValidationError(f"Unknown expert fields: {', '.join(sorted(unknown))}")
     org = expert.org
-    expert = Expert.objects.select_for_update().select_related("party", "org").get(pk=expert.pk)
+    expert = (
+        Expert.objects.select_for_update(of=("self",))
+        .select_related("party", "org")
+        .get(pk=expert.pk)
+    )
     extra = _areas_by_name(actor=actor, org=org, names=new_areas)
     if extra and "areas" not in fields:
         fields["areas"] = list(expert.areas.all())
@@ -187,7 +191,7 @@ def activity_areas_set(*, actor, activity: Activity, areas) -> list[Expertise]:
     wanted = {a.pk: a for a in areas}
     current = {
         link.area_id: link
-        for link in ActivityArea.objects.select_for_update()
+        for link in ActivityArea.objects.select_for_update(of=("self",))
         .filter(activity=activity)
         .select_related("area")
     }

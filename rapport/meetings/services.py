@@ -200,7 +200,9 @@ def meeting_invitees_set(
     ids of those on the business side; when None, new invitees are marked business when they are
     customers of the project, and existing ones keep their mark. Attendance already recorded for
     those who stay is kept."""
-    meeting = Meeting.objects.select_for_update().select_related("project").get(pk=meeting.pk)
+    meeting = (
+        Meeting.objects.select_for_update(of=("self",)).select_related("project").get(pk=meeting.pk)
+    )
     with acting_as(actor):
         return _invitees_set(meeting, stakeholders, business)
 
@@ -220,7 +222,9 @@ def attendance_record(*, actor, meeting: Meeting, attendance: dict) -> int:
         wanted[invitee_id] = value
     invitees = {
         i.pk: i
-        for i in Invitee.objects.select_for_update().filter(meeting=meeting, pk__in=list(wanted))
+        for i in Invitee.objects.select_for_update(of=("self",)).filter(
+            meeting=meeting, pk__in=list(wanted)
+        )
     }
     if len(invitees) != len(wanted):
         raise ValidationError({"attendance": ["Record attendance of this meeting's invitees."]})
@@ -263,7 +267,9 @@ def meeting_invitations_send(*, actor, meeting: Meeting) -> dict:
     """Send the invitation (an iCalendar REQUEST) to every invitee with an e-mail address, once
     per invitee and SEQUENCE: asking twice sends nothing more. Sent after commit; returns how
     many will go and who has no address."""
-    meeting = Meeting.objects.select_for_update().select_related("project").get(pk=meeting.pk)
+    meeting = (
+        Meeting.objects.select_for_update(of=("self",)).select_related("project").get(pk=meeting.pk)
+    )
     invitees = list(meeting.invitees.select_related("stakeholder__party"))
     if not invitees:
         raise ValidationError({"invitees": ["Invite someone first."]})

@@ -65,7 +65,11 @@ def _check_made_by(project, user) -> None:
 
 
 def _open_commitment(commitment: Commitment) -> Commitment:
-    locked = Commitment.objects.select_for_update().select_related("project").get(pk=commitment.pk)
+    locked = (
+        Commitment.objects.select_for_update(of=("self",))
+        .select_related("project")
+        .get(pk=commitment.pk)
+    )
     if locked.is_closed:
         raise ValidationError(
             f"This promise is {locked.get_status_display().lower()} already; "

@@ -329,7 +329,13 @@ def raci_assign(
     matrix_lock(activity.project_id)
     letter = _clean_letter(letter)
     project = activity.project
-    current = Assignment.objects.select_for_update().filter(activity=activity, party=party).first()
+    # Of this row only: the model's ordering joins the activity and the party, and FOR UPDATE
+    # would lock them too (a party being renamed then deadlocks with this write).
+    current = (
+        Assignment.objects.select_for_update(of=("self",))
+        .filter(activity=activity, party=party)
+        .first()
+    )
     _check_party(project, party, letters_here=current is not None or letter is None)
     with acting_as(actor):
         if letter is None:
@@ -380,7 +386,9 @@ def consulted_input_record(
         raise field_error("given_on", "Input cannot be given in the future: use today or earlier.")
     note = (note or "").strip()
     current = (
-        ConsultedInput.objects.select_for_update().filter(activity=activity, party=party).first()
+        ConsultedInput.objects.select_for_update(of=("self",))
+        .filter(activity=activity, party=party)
+        .first()
     )
     with acting_as(actor):
         if current is None:

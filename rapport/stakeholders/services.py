@@ -406,8 +406,11 @@ def stakeholder_update(
     """Change a stakeholder's roles and analysis, and (with `party_fields`) the party itself."""
     refuse_unknown_fields(fields, STAKEHOLDER_FIELDS, "stakeholder")
     project = stakeholder.project
+    # The stakeholder's row only (of self): a lock on the party too would wait for, and be
+    # waited for by, a RACI write holding the project's RACI version and giving this party a
+    # letter (its foreign key check) while this update's triggers wait for that version.
     stakeholder = (
-        ProjectStakeholder.objects.select_for_update()
+        ProjectStakeholder.objects.select_for_update(of=("self",))
         .select_related("party")
         .get(pk=stakeholder.pk)
     )

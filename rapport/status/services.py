@@ -147,7 +147,11 @@ def status_update_update(
 ) -> StatusUpdate:
     """Change a draft. A published update refuses: publish a correction instead."""
     refuse_unknown_fields(fields, UPDATE_FIELDS, "status update")
-    update = StatusUpdate.objects.select_for_update().select_related("project").get(pk=update.pk)
+    update = (
+        StatusUpdate.objects.select_for_update(of=("self",))
+        .select_related("project")
+        .get(pk=update.pk)
+    )
     if update.is_published:
         raise ValidationError(
             "This status update is published and cannot be changed; publish a correction with a reason."
@@ -169,7 +173,11 @@ def status_update_publish(
     "What is not going well" must be said (an explicit "nothing" counts). The top risks are kept
     as they stand now, and an evidence snapshot records reported against evidence.
     """
-    update = StatusUpdate.objects.select_for_update().select_related("project").get(pk=update.pk)
+    update = (
+        StatusUpdate.objects.select_for_update(of=("self",))
+        .select_related("project")
+        .get(pk=update.pk)
+    )
     if update.is_published:
         raise ValidationError("This status update is published already.")
     _check_publishable(update)
@@ -191,7 +199,11 @@ def status_update_correct(
     """Publish a corrected version of a published update, saying why. The original stays as it
     was (reports sent with it remain explainable); the correction becomes the current status."""
     refuse_unknown_fields(fields, UPDATE_FIELDS, "status update")
-    original = StatusUpdate.objects.select_for_update().select_related("project").get(pk=update.pk)
+    original = (
+        StatusUpdate.objects.select_for_update(of=("self",))
+        .select_related("project")
+        .get(pk=update.pk)
+    )
     if not original.is_published:
         raise ValidationError("Only a published update is corrected; edit the draft instead.")
     if StatusUpdate.objects.filter(supersedes=original).exists():

@@ -78,7 +78,11 @@ WATCHED = {
         updates_only=True,
     ),
 }
-PREFIX = "evidence_version"
+# PostgreSQL fires a row's triggers in the order of their names: "status_..." after
+# "raci_version_...", so a write that moves both versions (a stakeholder's power, a party's name)
+# takes the RACI's row first, as every RACI service does (raci.services.matrix_lock) before it
+# moves the evidence's. Writers of both then queue instead of deadlocking.
+PREFIX = "status_evidence_version"
 
 
 class Migration(migrations.Migration):
