@@ -6,6 +6,14 @@ A worker may then keep what it computed from those rows (a loaded RACI matrix, a
 health) for as long as the number is the same: reading it is one query. Used by the migrations
 of raci.MatrixVersion and status.EvidenceVersion; the SQL is written for SQLite and PostgreSQL
 from one table of what is watched.
+
+Lock order: the version row is locked by the first change in a transaction and held until it
+ends. Where one table is watched for both versions, PostgreSQL fires the triggers in the order
+of their names, ``raci_version_...`` before ``status_evidence_version_...``: the RACI's row is
+taken first, as every RACI service takes it first (raci.services.matrix_lock), so writers of
+both queue instead of deadlocking (tests/status/test_evidence_version_races.py). Lock the row
+itself only (``select_for_update(of=("self",))``) before a write that moves a version: a lock
+on a joined row (a model's ordering or ``select_related``) can close a cycle with such a writer.
 """
 
 from __future__ import annotations
