@@ -16,11 +16,11 @@ Kept matrices are shared between requests: treat them as read-only.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import replace
 
 from django.db import transaction
+
+from rapport.lib.kept import KeptPerProject
 
 from . import rules, selectors, services
 from .models import MatrixVersion
@@ -28,8 +28,8 @@ from .models import MatrixVersion
 KEPT_PER_WORKER = 16  # matrices; a 1,000 x 200 one holds about 5 MB
 LOAD_ATTEMPTS = 3  # loads of a matrix that others keep changing meanwhile (see _load_unchanged)
 
-_kept: OrderedDict[int, tuple[int, selectors.Matrix, list[rules.Finding]]] = OrderedDict()
-_lock = threading.Lock()
+# project id -> (matrix, findings), under the RACI version they were loaded at
+_kept = KeptPerProject(KEPT_PER_WORKER)
 
 
 def matrix_version(project) -> int:
@@ -42,7 +42,7 @@ def matrix_version(project) -> int:
 def matrix_with_findings(project) -> tuple[selectors.Matrix, list[rules.Finding]]:
     """The project's whole matrix and its findings as they are now."""
     version = matrix_version(project)
-    kept = _kept_at(project.pk, version)
+    kept = _kept.get(project.pk, version)
     if kept is None:
         matrix, version = _load_unchanged(project, version)
         findings = selectors.raci_findings(matrix)
@@ -68,7 +68,7 @@ def cell_assign(
         )
         after = matrix_version(project)
     stored = assignment.letter if assignment is not None else ""
-    kept = _kept_at(project.pk, before)
+    kept = _kept.get(project.pk, before)
     if kept is None:
         return (stored, *matrix_with_findings(project))
     matrix, findings = kept
@@ -125,22 +125,8 @@ def _load_unchanged(project, version: int) -> tuple[selectors.Matrix, int | None
 
 def forget_all() -> None:
     """Drop every kept matrix (tests, whose rolled-back databases reuse project ids)."""
-    with _lock:
-        _kept.clear()
-
-
-def _kept_at(project_id: int, version: int):
-    with _lock:
-        kept = _kept.get(project_id)
-        if kept is None or kept[0] != version:
-            return None
-        _kept.move_to_end(project_id)
-        return kept[1], kept[2]
+    _kept.clear()
 
 
 def _keep(project_id: int, version: int, matrix, findings) -> None:
-    with _lock:
-        _kept[project_id] = (version, replace(matrix, project=None), findings)
-        _kept.move_to_end(project_id)
-        while len(_kept) > KEPT_PER_WORKER:
-            _kept.popitem(last=False)
+    _kept.keep(project_id, version, (replace(matrix, project=None), findings))

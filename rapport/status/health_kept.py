@@ -15,21 +15,20 @@ Kept healths are shared between requests: treat them as read-only.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import replace
 from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
 
+from rapport.lib.kept import KeptPerProject
+
 from . import selectors
 from .models import EvidenceVersion
 
 KEPT_PER_WORKER = 512  # projects; a health is a few kilobytes
 
-_kept: OrderedDict[int, tuple[tuple, selectors.ProjectHealth]] = OrderedDict()
-_lock = threading.Lock()
+_kept = KeptPerProject(KEPT_PER_WORKER)  # project id -> its health, under the key below
 
 
 def evidence_version(project) -> int:
@@ -51,28 +50,18 @@ def project_health_now(project, *, now: datetime | None = None) -> selectors.Pro
         project.time_zone,
         timezone.get_current_timezone_name(),
     )
-    with _lock:
-        kept = _kept.get(project.pk)
-        if kept is not None and kept[0] == key:
-            _kept.move_to_end(project.pk)
-            return replace(kept[1], project=project)
+    kept = _kept.get(project.pk, key)
+    if kept is not None:
+        return replace(kept, project=project)
     health = selectors.project_health(project, now=now)
     # A change committed while the evidence was read may be half in it: keep it only when the
     # version is still the same, and only once this request's own changes are committed.
     if evidence_version(project) == version:
-        transaction.on_commit(lambda: _keep(project.pk, key, health))
+        kept = replace(health, project=None)
+        transaction.on_commit(lambda: _kept.keep(project.pk, key, kept))
     return health
 
 
 def forget_all() -> None:
     """Drop every kept health (tests, whose rolled-back databases reuse project ids)."""
-    with _lock:
-        _kept.clear()
-
-
-def _keep(project_id: int, key: tuple, health: selectors.ProjectHealth) -> None:
-    with _lock:
-        _kept[project_id] = (key, replace(health, project=None))
-        _kept.move_to_end(project_id)
-        while len(_kept) > KEPT_PER_WORKER:
-            _kept.popitem(last=False)
+    _kept.clear()
